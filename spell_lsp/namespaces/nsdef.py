@@ -1,0 +1,42 @@
+"""Declaring a core namespace: its functions as Python records, built into the Spell map.
+
+A namespace value (spec 9.0) is a plain map: `:short-docs`, `:docs` (the guide plus one
+line per function), `:detail` (long per-function docs), then the callables as `Builtin`
+values named `ns/fn`, then any constants. The records stay available to Python code
+(documentation, completion, hover) as each namespace module's `FUNCTIONS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from ..lang.table import Builtin, arity
+from ..syntax.values import SMap, kw
+
+
+@dataclass(frozen=True)
+class NsFunction:
+    """One callable of a namespace: key, call signature, arity, one-line doc, Python impl."""
+
+    name: str
+    signature: str
+    arity: Any
+    doc: str
+    fn: Callable[..., Any]
+
+
+def build_namespace(ns: str, short_docs: str, guide: str, functions: Iterable[NsFunction],
+                    detail: dict[str, str], constants: Iterable[tuple[str, Any]] = ()) -> SMap:
+    """The namespace map of spec 9.0."""
+    functions = tuple(functions)
+    docs = [(kw("guide"), guide)] + [(kw(f.name), f.doc) for f in functions]
+    entries = [
+        (kw("short-docs"), short_docs),
+        (kw("docs"), SMap(docs)),
+        (kw("detail"), SMap((kw(k), text) for k, text in detail.items())),
+    ]
+    entries += [(kw(f.name), Builtin(f"{ns}/{f.name}", f.fn, arity(f.arity)))
+                for f in functions]
+    entries += [(kw(name), value) for name, value in constants]
+    return SMap(entries)
