@@ -323,13 +323,13 @@ def test_guide_layout_rules(ns):
 
 @pytest.mark.parametrize("ns", NAMESPACES)
 def test_guide_examples_read_strictly(ns):
-    lower = pytest.importorskip("spell_lsp.syntax.lower")
+    from spell_lsp.syntax.lower import read_one
     snippets = [line.strip().removeprefix("...").replace("|", "", 1)
                 for line in guide(ns).splitlines() if line.startswith("  ...")
                 or line.startswith("  '") or line.startswith("  |")]
     assert snippets
     for snippet in snippets:
-        lower.read_one(snippet)
+        read_one(snippet)
 
 
 def test_math_guide_mentions_float_comparison_and_antipattern():

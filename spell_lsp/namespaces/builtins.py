@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..lang.core import load_modules
 from ..lang.table import TABLE, Entry
-from ..syntax.values import SMap, kw
+from ..syntax.values import SMap
+from .nsdef import build_namespace
 
 # Detail topics (spec 9.3) and the table categories each one gathers.
 TOPICS: dict[str, tuple[str, ...]] = {
@@ -25,14 +26,6 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "concurrency": ("concurrency",),
     "error": ("errors",),
 }
-
-# Spell-specific names that get their own `(!describe builtins :name)` entry.
-SPELL_FORMS = (
-    "persist", "quine", "spell-eval", "reopen", "wrap-cat", "serialize-prefix",
-    "prune-and-reopen", "serialize", "stored", "deep-truncate", "strip-parens", "eval",
-    "!llm-self", "!ask-await", "leaf-llm", "describe-fn", "!call-now", "!peek", "!peek-now",
-    "!print", "print", "think", "prune", "rethink", "!extend", "!compact", "defmacro",
-)
 
 SHORT_DOCS = "Every builtin function, macro and special form, by category (documentation only)"
 
@@ -87,10 +80,6 @@ def form_text(name: str) -> str:
 
 def build() -> SMap:
     load_modules()
-    detail = [(kw(topic), topic_text(topic, cats)) for topic, cats in TOPICS.items()]
-    detail += [(kw(name), form_text(name)) for name in SPELL_FORMS if name in TABLE]
-    return SMap([
-        (kw("short-docs"), SHORT_DOCS),
-        (kw("docs"), SMap([(kw("guide"), guide_text())])),
-        (kw("detail"), SMap(detail)),
-    ])
+    detail = {topic: topic_text(topic, cats) for topic, cats in TOPICS.items()}
+    detail.update((name, form_text(name)) for name in sorted(TABLE) if name not in detail)
+    return build_namespace("builtins", SHORT_DOCS, guide_text(), (), detail, tier="docs")

@@ -26,10 +26,30 @@ class NsFunction:
     fn: Callable[..., Any]
 
 
+@dataclass(frozen=True)
+class NamespaceInfo:
+    """What tools (completion, hover, docs, the system prompt) know of a namespace."""
+
+    name: str
+    tier: str                       # "core", "effect" or "docs"
+    short_docs: str
+    guide: str
+    functions: tuple[NsFunction, ...]
+    detail: dict[str, str]
+    constants: tuple[str, ...] = ()
+
+
+REGISTRY: dict[str, NamespaceInfo] = {}
+
+
 def build_namespace(ns: str, short_docs: str, guide: str, functions: Iterable[NsFunction],
-                    detail: dict[str, str], constants: Iterable[tuple[str, Any]] = ()) -> SMap:
-    """The namespace map of spec 9.0."""
+                    detail: dict[str, str], constants: Iterable[tuple[str, Any]] = (),
+                    tier: str = "core") -> SMap:
+    """The namespace map of spec 9.0 (also recorded in `REGISTRY` for tools)."""
     functions = tuple(functions)
+    constants = tuple(constants)
+    REGISTRY[ns] = NamespaceInfo(ns, tier, short_docs, guide, functions, dict(detail),
+                                 tuple(name for name, _ in constants))
     docs = [(kw("guide"), guide)] + [(kw(f.name), f.doc) for f in functions]
     entries = [
         (kw("short-docs"), short_docs),

@@ -4,6 +4,7 @@ can read before a task. Written by this project."""
 from __future__ import annotations
 
 from ..syntax.values import SMap, kw
+from .nsdef import REGISTRY, NamespaceInfo
 
 SHORT_DOCS = "Working habits for coding and long tasks (documentation only)"
 
@@ -58,13 +59,15 @@ CONTEXT_EFFICIENCY = """CONTEXT-EFFICIENCY — Keep the program short so every t
 """
 
 
+TOPICS = {"coding": CODING, "swe-bench": SWE_BENCH, "context-efficiency": CONTEXT_EFFICIENCY}
+
+
 def build() -> SMap:
+    REGISTRY["reminders"] = NamespaceInfo("reminders", "docs", SHORT_DOCS, GUIDE, (), TOPICS)
     return SMap([
         (kw("short-docs"), SHORT_DOCS),
         (kw("docs"), SMap([
             (kw("guide"), GUIDE),
-            (kw("coding"), CODING),
-            (kw("swe-bench"), SWE_BENCH),
-            (kw("context-efficiency"), CONTEXT_EFFICIENCY),
+            *((kw(topic), text) for topic, text in TOPICS.items()),
         ])),
     ])

@@ -13,7 +13,8 @@ wrapped in ``_NumKey`` so that ``1``, ``1.0`` and ``true`` stay distinct keys.
 from __future__ import annotations
 
 import math
-import re
+
+import regex
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Iterator
@@ -107,9 +108,9 @@ class Regex:
         self._compiled: re.Pattern | None = None
 
     @property
-    def compiled(self) -> re.Pattern:
+    def compiled(self) -> Any:
         if self._compiled is None:
-            self._compiled = re.compile(java_regex_to_python(self.source))
+            self._compiled = compile_java_regex(self.source)
         return self._compiled
 
     def __eq__(self, other: object) -> bool:
@@ -122,9 +123,11 @@ class Regex:
         return f"Regex({self.source!r})"
 
 
-def java_regex_to_python(pattern: str) -> str:
-    """Translate the Java named-group syntax `(?<name>...)` to Python's `(?P<name>...)`."""
-    return re.sub(r"\(\?<([A-Za-z][A-Za-z0-9]*)>", r"(?P<\1>", pattern)
+def compile_java_regex(pattern: str) -> Any:
+    """Compile a Java-syntax pattern. The `regex` package understands what models write
+    in Java patterns and `re` does not: `(?<name>...)`, `\\p{L}`, possessive quantifiers,
+    atomic groups, `\\z`. Raises `regex.error` on an invalid pattern."""
+    return regex.compile(pattern)
 
 
 class _Seq(tuple):

@@ -1,7 +1,8 @@
 """Strings and regexes: `str`, `pr-str`, `subs`, `format`, `read-string`, `re-*` (spec 4.9).
 
-Regex arguments are pattern strings or regex values, written in Java syntax; named groups
-`(?<name>...)` are translated to Python's spelling.
+Regex arguments are pattern strings or regex values, written in Java syntax (compiled with
+the `regex` package, which reads Java's named groups, `\\p{..}` classes and possessive
+quantifiers).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
+import regex
+
 from spell_lsp.syntax.printer import pr, str_of
-from spell_lsp.syntax.values import Char, Regex, SVector, is_number, java_regex_to_python
+from spell_lsp.syntax.values import Char, Regex, SVector, compile_java_regex, is_number
 
 from ..errors import BuiltinError
 from ..seqview import describe
@@ -66,14 +69,14 @@ def read_string(s: Any) -> Any:
 
 
 @lru_cache(maxsize=256)
-def _compile(source: str) -> re.Pattern:
+def _compile(source: str) -> Any:
     try:
-        return re.compile(java_regex_to_python(source))
-    except re.error as e:
+        return compile_java_regex(source)
+    except regex.error as e:
         raise BuiltinError(f"invalid regex {pr(source)}: {e}") from None
 
 
-def compile_pattern(p: Any) -> re.Pattern:
+def compile_pattern(p: Any) -> Any:
     """The compiled pattern of a regex value or a pattern string."""
     if type(p) is str:
         return _compile(p)
@@ -82,7 +85,7 @@ def compile_pattern(p: Any) -> re.Pattern:
     raise BuiltinError(f"expected a regex or a pattern string, got {describe(p)}")
 
 
-def match_value(m: re.Match) -> Any:
+def match_value(m: Any) -> Any:
     """A match as Spell sees it: the matched text, or [whole g1 ...] when there are groups."""
     if m.re.groups == 0:
         return m.group()
