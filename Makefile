@@ -14,8 +14,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	$(VENV)/bin/spell check examples
-	@for f in examples/*.spell; do echo "== spell eval $$f"; $(VENV)/bin/spell eval "$$f" || exit 1; done
+	$(VENV)/bin/spell check examples/language
+	@for f in examples/language/*.spell; do echo "== spell eval $$f"; $(VENV)/bin/spell eval "$$f" || exit 1; done
 
 test: $(VENV)/.installed
 	$(PY) -m pytest

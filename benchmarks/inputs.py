@@ -108,7 +108,8 @@ def _tool_output(rng: random.Random, size: int) -> str:
             f'E   AssertionError: assert "{a}" == "{b}"',
             f"E   \tat {a}.{b}(C:\\work\\{a}\\{b}.py:{rng.randint(1, 900)})",
             f"    {a} = {b}({rng.randint(0, 99)}, key='{a}')  # {b}",
-            f"===== {rng.randint(1, 50)} passed, {rng.randint(0, 5)} failed in 0.{rng.randint(10, 99)}s =====",
+            f"===== {rng.randint(1, 50)} passed, {rng.randint(0, 5)} failed "
+            f"in 0.{rng.randint(10, 99)}s =====",
         ])
         chunks.append(line)
         total += len(line) + 1
@@ -133,8 +134,9 @@ def _turn(rng: random.Random, t: int) -> list[str]:
         files = " ".join(pr_string(f"src/{w}/{x}.py") for w, x in
                          (rng.sample(_WORDS, 2) for _ in range(rng.randint(5, 30))))
         forms += [f"'(!call-now r-{t} (io/ls \"src/{a}\"))",
-                  f"(def r-{t} {{:status \"ok\", :files [{files}], :count {rng.randint(1, 99)}, "
-                  f":ratio {rng.randint(1, 9)}/{rng.randint(10, 19)}, :elapsed {rng.random():.4f}}})",
+                  f"(def r-{t} {{:status \"ok\", :files [{files}], "
+                  f":count {rng.randint(1, 99)}, :ratio {rng.randint(1, 9)}/{rng.randint(10, 19)}, "
+                  f":elapsed {rng.random():.4f}}})",
                   f"(def n-{t} (count (:files r-{t})))"]
     else:
         lines = _file_lines(rng, rng.randint(20, 60))

@@ -26,9 +26,30 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--max-steps", type=int, default=None, help="evaluation step budget")
     ev.add_argument("--max-depth", type=int, default=None, help="evaluation depth budget")
 
+    run = sub.add_parser("run", help="run an agent: a .spell program or a prompt")
+    run_src = run.add_mutually_exclusive_group(required=True)
+    run_src.add_argument("file", nargs="?", help="program file (.spell/.spl)")
+    run_src.add_argument("--prompt", help="a task in plain text")
+    run.add_argument("--model", help="script:FILE, anthropic:MODEL, anthropic-prefill:MODEL "
+                     "or replay:JOURNAL (default: the profile's, else FILE.script.jsonl)")
+    run.add_argument("--workspace", help="folder io/ is confined to (default: the program's)")
+    run.add_argument("--profile", help="agent profile from spell.toml")
+    run.add_argument("--allow-shell", action="store_true", default=None,
+                     help="let io/sh and io/exec run commands")
+    run.add_argument("--max-turns", type=int, help="stop after this many model turns")
+    run.add_argument("--budget", type=float, help="stop when this many dollars are spent")
+    run.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    trace = sub.add_parser("trace", help="inspect run journals")
+    trace_sub = trace.add_subparsers(dest="trace_command", required=True)
+    show = trace_sub.add_parser("show", help="a readable per-turn summary of a journal")
+    show.add_argument("journal", help="journal.jsonl of a run")
+
     check = sub.add_parser("check", help="report problems in .spell files and folders")
     check.add_argument("paths", nargs="+", help="files or folders")
     check.add_argument("--format", choices=("text", "json"), default="text")
+
+    sub.add_parser("lsp", help="run the language server on stdin/stdout")
     return parser
 
 
@@ -122,34 +143,120 @@ def spell_files(paths: Iterable[str]) -> Iterable[Path]:
 
 
 def check_file(path: Path) -> list[dict[str, Any]]:
-    """Diagnostics of one file as dicts (1-based line and column)."""
-    from .syntax.reader import parse
+    """Diagnostics of one file as dicts: path, code, severity, message, 1-based line and
+    column of the start, and the 0-based range (line, character in code points)."""
+    from .analysis.diagnostics import Config, diagnostics
+    from .analysis.document import Document
     try:
         text = path.read_text(encoding="utf-8", errors="surrogateescape")
     except OSError as e:
         return [{"path": str(path), "line": 1, "column": 1, "severity": "error",
-                 "message": f"cannot read file: {e.strerror}"}]
-    result = parse(text)
+                 "code": "unreadable", "message": f"cannot read file: {e.strerror}",
+                 "range": {"start": {"line": 0, "character": 0},
+                           "end": {"line": 0, "character": 0}}}]
+    doc = Document(text, uri=str(path))
+    config = Config.for_path(path)
     found = []
-    for error in result.errors:
-        line, col = result.position(error.start)
+    if config.problem:
+        found.append({"path": str(path), "line": 1, "column": 1, "severity": "warning",
+                      "code": "config-error", "message": config.problem,
+                      "range": {"start": {"line": 0, "character": 0},
+                                "end": {"line": 0, "character": 0}}})
+    for d in diagnostics(doc, config):
+        (line, col), (end_line, end_col) = doc.range(d.start, d.end)
         found.append({"path": str(path), "line": line + 1, "column": col + 1,
-                      "severity": "error", "message": error.message})
+                      "severity": d.severity, "code": d.code, "message": d.message,
+                      "range": {"start": {"line": line, "character": col},
+                                "end": {"line": end_line, "character": end_col}}})
     return found
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    found = [d for path in spell_files(args.paths) for d in check_file(path)]
+    """Print the errors and warnings of the files (text or JSON; information diagnostics
+    such as `chain-ends` are editor hints); exit 1 when any is an error."""
+    found = [d for path in spell_files(args.paths) for d in check_file(path)
+             if d["severity"] in ("error", "warning")]
     if args.format == "json":
         print(json.dumps(found, indent=2), file=out)
     else:
         for d in found:
-            print(f"{d['path']}:{d['line']}:{d['column']}: {d['severity']}: {d['message']}",
-                  file=out)
+            print(f"{d['path']}:{d['line']}:{d['column']}: {d['severity']}: {d['message']} "
+                  f"[{d['code']}]", file=out)
     return 1 if any(d["severity"] == "error" for d in found) else 0
 
 
-COMMANDS = {"eval": cmd_eval, "check": cmd_check}
+def cmd_lsp(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the language server on stdin/stdout."""
+    from .server import serve
+    return serve()
+
+
+# -- run and trace -------------------------------------------------------------------------
+
+def run_setup(args: argparse.Namespace) -> tuple[str, Any, str]:
+    """(source text, RunConfig, model spec) from the command line and spell.toml."""
+    from .harness.config import ConfigError, RunConfig, resolve_profile, with_overrides
+    program = Path(args.file) if args.file else None
+    if program is not None:
+        try:
+            source = program.read_text(encoding="utf-8", errors="surrogateescape")
+        except OSError as e:
+            raise ConfigError(f"cannot read {program}: {e.strerror}") from None
+    else:
+        source = args.prompt
+    workspace = Path(args.workspace) if args.workspace else (
+        program.parent if program is not None else Path.cwd())
+    if not workspace.is_dir():
+        raise ConfigError(f"workspace is not a folder: {workspace}")
+    profile, _ = resolve_profile(workspace, args.profile)
+    profile = with_overrides(profile, allow_shell=args.allow_shell, max_turns=args.max_turns,
+                             budget_usd=args.budget)
+    model = args.model or profile.model or default_script(program)
+    if model is None:
+        raise ConfigError("no model given: pass --model script:FILE, anthropic:MODEL or "
+                          "replay:JOURNAL (a paid model is never chosen implicitly)")
+    return source, RunConfig(profile=profile, workspace=workspace.resolve()), model
+
+
+def default_script(program: Path | None) -> str | None:
+    """`FILE.script.jsonl` next to the program, when it exists."""
+    if program is None:
+        return None
+    script = program.with_name(program.name.rsplit(".", 1)[0] + ".script.jsonl")
+    return f"script:{script}" if script.is_file() else None
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .harness.config import ConfigError
+    from .harness.events import EventBus
+    from .harness.progress import Progress
+    from .harness.run import EXIT_CONFIG
+    from .harness.session import start_run
+    from .syntax.printer import pr
+    bus = EventBus()
+    if not args.quiet:
+        bus.subscribe(Progress(err))
+    try:
+        source, config, model = run_setup(args)
+        result = start_run(source, config, model, bus=bus)
+    except ConfigError as e:
+        print(f"error: {e}", file=err)
+        return EXIT_CONFIG
+    if result.error is None:
+        print(pr(result.value), file=out)
+    else:
+        print(f"error: {result.error}", file=err)
+    print(f"journal: {result.journal}", file=err)
+    return result.exit_code
+
+
+def cmd_trace(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .harness.trace_cli import trace_show
+    return trace_show(args.journal, out, err)
+
+
+COMMANDS = {"eval": cmd_eval, "check": cmd_check, "lsp": cmd_lsp, "run": cmd_run,
+            "trace": cmd_trace}
 
 
 def main(argv: list[str] | None = None) -> int:

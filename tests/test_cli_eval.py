@@ -196,15 +196,18 @@ def test_batch_keeps_going_after_an_error():
 
 # -- spell check -----------------------------------------------------------------------------
 
-DIAGNOSTIC = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.+)$")
+DIAGNOSTIC = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): "
+                        r"(?P<message>.+) \[(?P<code>[a-z-]+)\]$")
 
 
-def diagnostics(stdout: str) -> list[dict]:
+def diagnostics(stdout: str, code: str = "read-error") -> list[dict]:
+    """The diagnostics `spell check` printed with the given code."""
     found = []
     for line in stdout.splitlines():
         match = DIAGNOSTIC.match(line)
         assert match, f"not a diagnostic line: {line!r}"
-        found.append(match.groupdict())
+        if match["code"] == code:
+            found.append(match.groupdict())
     return found
 
 
@@ -217,7 +220,7 @@ def test_check_clean_file(tmp_path):
 
 def test_check_reports_every_reader_error(tmp_path):
     bad = tmp_path / "bad.spell"
-    bad.write_text('(f "\\q")\n\n(g]\n', encoding="utf-8")
+    bad.write_text('(str "\\q")\n\n(str]\n', encoding="utf-8")
     done = spell("check", str(bad))
     assert done.returncode == 1
     found = diagnostics(done.stdout)
@@ -229,10 +232,10 @@ def test_check_reports_every_reader_error(tmp_path):
 
 def test_check_positions_are_one_based(tmp_path):
     bad = tmp_path / "bad.spell"
-    bad.write_text("08\n", encoding="utf-8")
+    bad.write_text("(+ 08)\n", encoding="utf-8")
     found = diagnostics(spell("check", str(bad)).stdout)
     assert [(d["line"], d["col"], d["message"]) for d in found] == [
-        ("1", "1", "Invalid number: 08")]
+        ("1", "4", "Invalid number: 08")]
 
 
 def test_check_reads_strictly(tmp_path):
@@ -247,7 +250,7 @@ def test_check_several_files(tmp_path):
     good = tmp_path / "good.spell"
     good.write_text("(+ 1 2)", encoding="utf-8")
     bad = tmp_path / "bad.spl"
-    bad.write_text("{:a}", encoding="utf-8")
+    bad.write_text("(str {:a})", encoding="utf-8")
     done = spell("check", str(good), str(bad))
     assert done.returncode == 1
     assert [(d["path"], d["message"]) for d in diagnostics(done.stdout)] == [

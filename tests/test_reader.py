@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from spell_lsp.syntax.lower import read_forms
+from spell_lsp.syntax.positions import LineIndex
 from spell_lsp.syntax.printer import pr
 from spell_lsp.syntax.reader import (
     COMMENT, ERROR, MAX_DEPTH, TOO_DEEP, UNPARSED, WHITESPACE, Branch, ErrorToken, Token,
@@ -298,3 +299,12 @@ def test_incomplete_branch_is_not_a_form():
     (lst,) = result.forms
     (quote,) = [c for c in lst.children if isinstance(c, Branch)]
     assert quote.need == 1 and lst.forms()[-1].src == "a"
+
+
+def test_line_index_converts_both_ways():
+    index = LineIndex("ab\r\ncd\re\n")
+    assert index.starts == [0, 4, 7, 9]
+    assert [index.position(o) for o in (0, 2, 4, 6, 7, 9, 99)] == [
+        (0, 0), (0, 2), (1, 0), (1, 2), (2, 0), (3, 0), (3, 0)]
+    assert [index.offset(line, col) for line, col in ((0, 1), (0, 9), (1, 1), (2, 5), (3, 0),
+                                                      (7, 0), (-1, 3))] == [1, 2, 5, 8, 9, 9, 0]

@@ -26,8 +26,10 @@ _PIECES = ["(", ")", "[", "]", "{", "}", "#{", "#(", '"', "\\", "'", "`", "~", "
            "\r", "\t", "\x00", "😀", "\ud800", "a", "x/y", "1", "0x", "1/0", "08", "1.5M",
            "nil", "\\u", "\\o", "\\n", "\\e", "\\u12", "/", "//", "*/"]
 spellish_text = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+number_text = st.lists(st.sampled_from(list("0123456789+-./eEMNxXrRaZ ") + ["9" * 30]),
+                       max_size=30).map("".join)
 byte_text = st.binary(max_size=200).map(lambda b: b.decode("utf-8", "surrogateescape"))
-any_text = st.one_of(st.text(_any_char, max_size=200), byte_text, spellish_text)
+any_text = st.one_of(st.text(_any_char, max_size=200), byte_text, spellish_text, number_text)
 
 
 def _assert_tree_is_lossless(text: str) -> None:

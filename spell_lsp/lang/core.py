@@ -3,8 +3,10 @@ wrapper and its effect capability, D5) and `evaluate_text` as used by `spell eva
 
 from __future__ import annotations
 
+import operator
 import sys
 import threading
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..syntax.values import K_SPELL_MACRO, Keyword, SList, SMap, Symbol, is_truthy
@@ -14,6 +16,7 @@ from .evaluator import TAIL, Interp
 from .table import CORE_NAMESPACES, Builtin, arity, builtin, entries
 
 S_QUINE = Symbol("quine")
+S_DO = Symbol("do")
 S_EVAL = Symbol("eval")
 K_EXPANDER = Keyword("expander")
 
@@ -140,9 +143,24 @@ def initial_scope(interp: Interp) -> dict:
     return {S_EVAL: interp.builtins[S_EVAL]}
 
 
-def evaluate_program(program: Any, ctx: Context | None = None) -> Any:
+@dataclass
+class ProgramCache:
+    """What incremental evaluation keeps between turns of one agent: the do-body forms
+    evaluated last time (compared by identity), the scope after them (without the quine
+    name) and the value of the last one. Only filled when that evaluation read neither
+    the quine name nor an impure builtin, so reusing it equals re-evaluating."""
+
+    body: tuple = ()
+    scope: dict | None = None
+    last: Any = None
+    hits: int = 0
+
+
+def evaluate_program(program: Any, ctx: Context | None = None,
+                     cache: ProgramCache | None = None) -> Any:
     """Evaluate a program as a turn: fresh environment, capability only for the value of
-    the wrapper's trailing expression, in tail position."""
+    the wrapper's trailing expression, in tail position. With a `cache`, do-body forms
+    unchanged since the previous turn are not evaluated again."""
     interp = Interp(ctx)
     scope = initial_scope(interp)
     parts = wrapper_parts(program)
@@ -150,11 +168,52 @@ def evaluate_program(program: Any, ctx: Context | None = None) -> Any:
         return interp.ev(program, scope, TAIL)
     name, body = parts
     scope[name] = program
-    try:
+    if cache is not None and is_do_list(body):
+        trailing, scope = evaluate_do_cached(interp, program, scope, name, cache)
+    else:
         trailing = interp.ev(body, scope)
-    except SpellError as e:
-        raise e
     return evaluate_trailing(interp, trailing, scope)
+
+
+def is_do_list(form: Any) -> bool:
+    return type(form) is SList and len(form) > 0 and form[0] is S_DO
+
+
+def reusable_prefix(forms: tuple, cache: ProgramCache) -> int:
+    """How many leading forms the cache covers (all of its forms, or nothing)."""
+    n = len(cache.body)
+    if cache.scope is None or n == 0 or n > len(forms):
+        return 0
+    return n if all(map(operator.is_, forms[:n], cache.body)) else 0
+
+
+def evaluate_do_cached(interp: Interp, program: SList, scope: dict, name: Symbol,
+                       cache: ProgramCache) -> tuple[Any, dict]:
+    """The do-block's value and scope, evaluating only forms the cache does not cover."""
+    forms = tuple(program[-1][1][1:])
+    start = reusable_prefix(forms, cache)
+    value = None
+    if start:
+        scope = dict(cache.scope)
+        scope[name] = program
+        value = cache.last
+        cache.hits += 1
+    interp.watch, interp.tainted = name, False
+    for form in forms[start:]:
+        try:
+            value = interp.ev(form, scope)
+        except SpellError as e:
+            e.containing_form = form
+            cache.body, cache.scope = (), None
+            raise
+    if interp.tainted:
+        cache.body, cache.scope = (), None
+    else:
+        cache.body, cache.last = forms, value
+        cache.scope = dict(scope)
+        cache.scope.pop(name, None)
+    interp.watch = None
+    return value, scope
 
 
 def evaluate_trailing(interp: Interp, trailing: Any, scope: dict) -> Any:

@@ -11,6 +11,7 @@ can return their original text and only new forms go through the printer.
 
 from __future__ import annotations
 
+import operator
 import sys
 import threading
 from dataclasses import dataclass
@@ -148,19 +149,28 @@ def _emit_slots(x: Any, base: Any, originals: tuple, origins: tuple | None, out:
     `origins` None means every child is the original at its own index."""
     t = type(x)
     children = children_of(x)
-    slots = base.slots
     if origins is None:
-        origins = range(len(slots))
+        origins = range(len(originals))
     last = len(children) - 1
     out.append(_OPEN[t])
     prev = None
-    for i, child in enumerate(children):
+    start = _unchanged_run(children, originals, origins, last if open_depth else last + 1)
+    if start:
+        segment = base.segment(start) if hasattr(base, "segment") else None
+        if segment is None:
+            start = 0
+        else:
+            out.append(segment)
+            prev = start - 1
+    slot = base.slot if hasattr(base, "slot") else base.slots.__getitem__
+    for i in range(start, len(children)):
+        child = children[i]
         idx = origins[i]
         if idx is None:
             if i:
                 out.append(" ")
         else:
-            lead = slots[idx][0]
+            lead = slot(idx)[0]
             if (i == 0 and idx == 0) or (prev is not None and prev == idx - 1 and i):
                 out.append(lead)
             elif i:
@@ -168,15 +178,30 @@ def _emit_slots(x: Any, base: Any, originals: tuple, origins: tuple | None, out:
         if open_depth > 1 and i == last:
             _emit(child, out, open_depth - 1)
         elif idx is not None and child is originals[idx]:
-            out.append(slots[idx][1])
+            out.append(slot(idx)[1])
         else:
             _emit(child, out, 0)
         prev = idx
     if open_depth:
         return
-    if children and origins[last] == len(slots) - 1:
+    if children and origins[last] == len(originals) - 1:
         out.append(base.close_trivia)
     out.append(_CLOSE[t])
+
+
+def _unchanged_run(children: tuple, originals: tuple, origins: Any, limit: int) -> int:
+    """How many leading children (at most `limit`) are the originals at their own
+    places: their text is one slice of the original."""
+    limit = min(limit, len(children), len(originals))
+    if (tuple(origins[:limit]) == tuple(range(limit))
+            and all(map(operator.is_, children[:limit], originals[:limit]))):
+        return limit  # the common case, checked at C speed
+    n = 0
+    for i in range(limit):
+        if origins[i] != i or children[i] is not originals[i]:
+            break
+        n += 1
+    return n
 
 
 def _emit_new(x: Any, out: list[str], open_depth: int) -> None:
@@ -248,14 +273,36 @@ def _walk(x: Any, env: Mapping[Symbol, Any] | None) -> Any:
     if t is SList:
         return _walk_list(x, env)
     if t is SVector or t is SMap:
+        if x._plain if t is SVector else False:
+            return x
         children = children_of(x)
         walked = []
         for c in children:  # a loop, not a comprehension: one frame less per level
             walked.append(_walk(c, env))
         if all(map(_is, walked, children)):
+            if t is SVector and all(map(_settled, children)):
+                x._plain = True
             return x
         return rebuild(x, walked, range(len(walked)))
     return x
+
+
+def _inert_sibling(x: Any) -> bool:
+    """Settled, and not a prune or rethink marker its parent would apply."""
+    if type(x) is SList and x and (x[0] is S_PRUNE or x[0] is S_RETHINK):
+        return False
+    return _settled(x)
+
+
+def _settled(x: Any) -> bool:
+    """Can the walk never change `x`, whatever the environment? (Memoised on lists and
+    vectors as `_plain`, so unchanged history costs nothing on later turns.)"""
+    t = type(x)
+    if t is SList or t is SVector:
+        return x._plain
+    if t is SMap:
+        return all(_settled(k) and _settled(v) for k, v in x.items())
+    return True
 
 
 def _is(a: Any, b: Any) -> bool:
@@ -263,27 +310,67 @@ def _is(a: Any, b: Any) -> bool:
 
 
 def _walk_list(x: SList, env: Mapping[Symbol, Any] | None) -> Any:
-    if not x:
+    if not x or x._plain:
         return x
     head = x[0]
     if head is S_PERSIST and len(x) in (2, 3) and type(x[1]) is Symbol:
         return _materialise(x, env)
+    skip = _known_inert_run(x)
+    if all(map(_inert_sibling, x[skip:])):  # nothing below can change: no rebuild
+        x._plain = True
+        return x
     if head in _UNTOUCHED_HEADS:
+        x._plain = True
         return x
     new_head = _walk(head, env)
-    tail = []
-    for i in range(1, len(x)):  # a loop, not a generator: programs nest 256 levels deep
-        tail.append((i, _walk(x[i], env)))
-    kept = _process_siblings(tail)
-    if new_head is head and len(kept) == len(x) - 1 and all(f is x[i] for i, f in kept):
+    changed = new_head is not head
+    known = max(skip - 1, 0)  # inert elements of the tail (it starts at x[1])
+    tail = [(i, x[i]) for i in range(1, skip)]
+    for i in range(max(skip, 1), len(x)):  # a loop: programs nest 256 levels deep
+        walked = _walk(x[i], env)
+        changed = changed or walked is not x[i]
+        tail.append((i, walked))
+    _remember_inert_run(x, skip)
+    kept = _process_siblings(tail, known)
+    if not changed and len(kept) == len(tail) and all(
+            map(operator.is_, (f for _, f in kept[known:]), x[known + 1:])):
+        if all(map(_settled, x[skip:])):
+            x._plain = True
         return x
     return rebuild(x, [new_head, *(f for _, f in kept)], [0, *(i for i, _ in kept)])
 
 
-def _process_siblings(forms: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
-    """Apply prune and rethink markers to (original index, form) siblings, in order."""
-    out: list[tuple[int, Any]] = []
-    for item in forms:
+# The last long list walked and how many of its leading elements are inert siblings: a
+# program's do-body on the next turn starts with the same objects, so the walk skips them
+# after one identity comparison (C speed) instead of visiting every history form again.
+_INERT_RUN: tuple[tuple, int] = ((), 0)
+_MIN_RUN = 16
+
+
+def _known_inert_run(x: SList) -> int:
+    known, n = _INERT_RUN
+    if n and len(x) >= n and all(map(operator.is_, x[:n], known[:n])):
+        return n
+    return 0
+
+
+def _remember_inert_run(x: SList, known: int) -> None:
+    global _INERT_RUN
+    n = known
+    for i in range(known, len(x)):
+        if not _inert_sibling(x[i]):
+            break
+        n += 1
+    if n >= _MIN_RUN:
+        _INERT_RUN = (tuple(x), n)
+
+
+def _process_siblings(forms: list[tuple[int, Any]], start: int = 0) -> list[tuple[int, Any]]:
+    """Apply prune and rethink markers to (original index, form) siblings, in order;
+    `forms[:start]` are known to hold no markers (markers after them may still drop
+    them)."""
+    out: list[tuple[int, Any]] = forms[:start]
+    for item in forms[start:]:
         f = item[1]
         if type(f) is not SList or not f:
             out.append(item)

@@ -123,6 +123,10 @@ class Interp:
         self.max_steps = self.ctx.limits.max_steps
         self.max_depth = self.ctx.limits.max_depth
         self.on_form = self.ctx.on_form  # per-form hook; None costs one test per list
+        # Incremental evaluation: did this evaluation read `watch` (the program's quine
+        # name) or call an impure builtin? Then its results cannot be reused.
+        self.watch: Symbol | None = None
+        self.tainted = False
 
     # -- evaluation -----------------------------------------------------------------------
 
@@ -191,6 +195,8 @@ class Interp:
         """Spec 4.4: environment, builtins, capability-gated effects, qualified lookup."""
         v = scope.get(s, MISSING)
         if v is not MISSING:
+            if s is self.watch:
+                self.tainted = True
             return v
         v = self.lookup_global(s)
         if v is not MISSING:
@@ -255,6 +261,8 @@ class Interp:
         if not f.arity.accepts(len(args)):
             raise SpellError(f"Function call failed: {self.head_text(form, f)}: "
                              f"wrong number of args ({len(args)})", form)
+        if f.impure:
+            self.tainted = True
         if f is self.builtins.get(S_EVAL):
             return self.eval_builtin(args[0], scope, flags & TAIL)
         try:

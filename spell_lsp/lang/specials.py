@@ -334,6 +334,7 @@ class Quasiquoter:
         if len(s.name) < 2 or not s.name.endswith("#"):
             return s
         fresh = self.gensyms.get(s)
+        self.interp.tainted = True
         if fresh is None:
             n = self.interp.ctx.next_gensym()
             fresh = self.gensyms[s] = Symbol(f"{s.name[:-1]}__{n}__auto")

@@ -68,6 +68,11 @@ class Entry:
 
 TABLE: dict[str, Entry] = {}
 
+# Builtins whose result is not determined by their arguments: a program evaluation that
+# calls one cannot be reused by incremental evaluation.
+IMPURE = frozenset(("rand", "rand-int", "rand-nth", "random-sample", "random-uuid", "shuffle",
+                    "gensym", "future*", "math/rand"))
+
 # Core namespaces (strings, math, ...) by name. The namespace modules live in the layer
 # above and register here when imported (the package root imports them), so the
 # language layer never imports upward.
@@ -82,13 +87,14 @@ class Builtin:
     """A builtin function value. `takes_rt` builtins receive a `Runtime` first, which lets
     them call Spell functions in the caller's environment."""
 
-    __slots__ = ("name", "fn", "arity", "takes_rt")
+    __slots__ = ("name", "fn", "arity", "takes_rt", "impure")
 
     def __init__(self, name: str, fn: Callable, ar: Arity, takes_rt: bool = False) -> None:
         self.name = name
         self.fn = fn
         self.arity = ar
         self.takes_rt = takes_rt
+        self.impure = name in IMPURE  # result not a function of the arguments
 
     def __repr__(self) -> str:
         return f"#<fn {self.name}>"

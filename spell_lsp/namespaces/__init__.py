@@ -2,7 +2,7 @@
 read). The core namespaces are registered with the language layer here, on import."""
 
 from ..lang.table import register_namespace
-from . import builtins, math, reminders, strings
+from . import builtins, io, math, reminders, strings  # noqa: F401  (io: docs for tools)
 
 register_namespace("strings", strings.NAMESPACE)
 register_namespace("math", math.NAMESPACE)

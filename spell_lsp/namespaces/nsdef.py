@@ -37,6 +37,11 @@ class NamespaceInfo:
     functions: tuple[NsFunction, ...]
     detail: dict[str, str]
     constants: tuple[str, ...] = ()
+    bound_as: str = ""              # the prefix calls use, when not the name (io-read: io)
+
+    @property
+    def call_prefix(self) -> str:
+        return self.bound_as or self.name
 
 
 REGISTRY: dict[str, NamespaceInfo] = {}
@@ -48,15 +53,23 @@ def build_namespace(ns: str, short_docs: str, guide: str, functions: Iterable[Ns
     """The namespace map of spec 9.0 (also recorded in `REGISTRY` for tools)."""
     functions = tuple(functions)
     constants = tuple(constants)
-    REGISTRY[ns] = NamespaceInfo(ns, tier, short_docs, guide, functions, dict(detail),
-                                 tuple(name for name, _ in constants))
-    docs = [(kw("guide"), guide)] + [(kw(f.name), f.doc) for f in functions]
+    info = NamespaceInfo(ns, tier, short_docs, guide, functions, dict(detail),
+                         tuple(name for name, _ in constants))
+    REGISTRY[ns] = info
+    callables = {f.name: Builtin(f"{ns}/{f.name}", f.fn, arity(f.arity)) for f in functions}
+    return namespace_map(info, callables, constants)
+
+
+def namespace_map(info: NamespaceInfo, callables: dict[str, Any],
+                  constants: Iterable[tuple[str, Any]] = ()) -> SMap:
+    """The namespace map of spec 9.0 for `info`, holding the given callable values (one
+    per function of `info`, in its order)."""
+    docs = [(kw("guide"), info.guide)] + [(kw(f.name), f.doc) for f in info.functions]
     entries = [
-        (kw("short-docs"), short_docs),
+        (kw("short-docs"), info.short_docs),
         (kw("docs"), SMap(docs)),
-        (kw("detail"), SMap((kw(k), text) for k, text in detail.items())),
+        (kw("detail"), SMap((kw(k), text) for k, text in info.detail.items())),
     ]
-    entries += [(kw(f.name), Builtin(f"{ns}/{f.name}", f.fn, arity(f.arity)))
-                for f in functions]
+    entries += [(kw(f.name), callables[f.name]) for f in info.functions]
     entries += [(kw(name), value) for name, value in constants]
     return SMap(entries)

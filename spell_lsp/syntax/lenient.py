@@ -17,7 +17,7 @@ regexes are recognised exactly as the reader will recognise them.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from .lower import ReaderError, read_first
 from .reader import (
@@ -66,23 +66,13 @@ def strip_echoed_prefix(response: str, prefix: str) -> str:
     return response
 
 
-def _lex(text: str, pos: int = 0) -> Iterator[re.Match]:
-    """The reader's token matches from `pos` on (each with its leading trivia)."""
-    while True:
-        m = TOKEN_RE.match(text, pos)
-        yield m
-        if m.lastindex == G_END:
-            return
-        pos = m.end()
-
-
 def repair_comment_markers(text: str) -> str:
     """Outside strings, a line starting with `//`, `/*` or `*/` (after spaces and tabs)
     becomes a `;` comment: its first character is replaced (`// note` -> `;/ note`)."""
-    if _MARKER_LINE_RE.search(text) is None:
+    if not any(marker in text for marker in _MARKERS) or not _MARKER_LINE_RE.search(text):
         return text
     out, copied, pos = [], 0, 0
-    while True:
+    while True:  # not finditer: after a repaired marker, lexing resumes at the line's end
         m = TOKEN_RE.match(text, pos)
         g = m.lastindex
         if g == G_END:
@@ -113,7 +103,7 @@ def repair_string_escapes(text: str) -> str:
     if "\\" not in text:
         return text
     out, copied = [], 0
-    for m in _lex(text):
+    for m in TOKEN_RE.finditer(text):
         if m.lastindex != G_STRING:
             continue
         s, e = m.span(G_STRING)
@@ -137,7 +127,7 @@ def balance_delimiters(text: str) -> str:
     the innermost open delimiter stays and pops nothing; surplus closers stay. A text
     that ends inside a string (or regex) literal gets nothing appended."""
     stack: list[str] = []
-    for m in _lex(text):
+    for m in TOKEN_RE.finditer(text):
         g = m.lastindex
         if g == G_OPEN:
             stack.append(_CLOSERS[text[m.end(g) - 1]])
@@ -168,7 +158,8 @@ def read_lenient(text: str) -> LenientResult:
         retry = _without_trailing_closer(repaired, error)
         if retry is None:
             raise
-        warnings.append(f"dropped an unmatched closing delimiter at the end: {repaired[error.start]}")
+        warnings.append("dropped an unmatched closing delimiter at the end: "
+                        + repaired[error.start])
         repaired = retry
         form, end = read_first(repaired)
     rest = repaired[end:]

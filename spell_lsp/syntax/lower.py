@@ -43,10 +43,12 @@ class FormSyntax:
     `#(...)`) get `("", "")`.
     """
 
-    __slots__ = ("node",)
+    __slots__ = ("node", "_slots", "_forms")
 
-    def __init__(self, node: Branch) -> None:
+    def __init__(self, node: Branch, forms: list | None = None) -> None:
         self.node = node
+        self._slots: list[tuple[str, str]] | None = None
+        self._forms = forms  # the node's form children, when the caller already has them
 
     @property
     def src(self) -> str:
@@ -74,6 +76,11 @@ class FormSyntax:
 
     @property
     def slots(self) -> list[tuple[str, str]]:
+        if self._slots is None:
+            self._slots = self._compute_slots()
+        return self._slots
+
+    def _compute_slots(self) -> list[tuple[str, str]]:
         node = self.node
         if node.kind == FN:
             return [("", "")] * 3
@@ -81,6 +88,29 @@ class FormSyntax:
         if node.kind in SUGAR_HEADS:
             slots.insert(0, ("", ""))
         return slots
+
+    def form_nodes(self) -> list:
+        if self._forms is None:
+            self._forms = self.node.forms()
+        return self._forms
+
+    def segment(self, count: int) -> str | None:
+        """The text of the first `count` elements with their leads (from just after the
+        opening delimiter), as one slice; None for sugar and `#()` records."""
+        node = self.node
+        if node.kind == FN or node.kind in SUGAR_HEADS or count <= 0:
+            return None
+        return node.source.text[node.open_end:self.form_nodes()[count - 1].end]
+
+    def slot(self, index: int) -> tuple[str, str]:
+        """`slots[index]` without computing the others (plain containers)."""
+        node = self.node
+        if node.kind == FN or node.kind in SUGAR_HEADS or self._slots is not None:
+            return self.slots[index]
+        forms = self.form_nodes()
+        child = forms[index]
+        start = forms[index - 1].end if index else node.open_end
+        return node.source.text[start:child.start], child.src
 
     def position(self) -> tuple[int, int, int, int]:
         """0-based (line, col, end_line, end_col) of the form."""

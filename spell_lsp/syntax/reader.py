@@ -19,7 +19,7 @@ from __future__ import annotations
 import gc
 import re
 from contextlib import contextmanager
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any, Callable, Iterator, NamedTuple
 
@@ -43,16 +43,16 @@ DISCARD, DOCUMENT = "discard", "document"
 WHITESPACE, COMMENT = "whitespace", "comment"  # trivia kinds reported by `iter_tokens`
 UNPARSED = "unparsed"  # a gap that is not trivia: never produced by a correct tree
 
-CONTAINERS = frozenset((LIST, VECTOR, MAP, SET, FN))
 SUGAR_HEADS = {QUOTE: S_QUOTE, SYNTAX_QUOTE: S_QUASIQUOTE, UNQUOTE: S_UNQUOTE,
                UNQUOTE_SPLICING: S_UNQUOTE_SPLICING, DEREF: S_DEREF}
 
 _OPENERS = {"(": LIST, "[": VECTOR, "{": MAP, "#{": SET, "#(": FN}
 _CLOSER_OF = {LIST: ")", VECTOR: "]", MAP: "}", SET: "}", FN: ")"}
 _MACROS = {"'": (QUOTE, 1), "`": (SYNTAX_QUOTE, 1), "~": (UNQUOTE, 1),
-           "~@": (UNQUOTE_SPLICING, 1), "@": (DEREF, 1), "^": (META, 2)}
+           "~@": (UNQUOTE_SPLICING, 1), "@": (DEREF, 1), "^": (META, 2), "#_": (DISCARD, 1)}
 
 MAX_DEPTH = 256  # deeper nesting is an error: lowering, printing and evaluating recurse
+MAX_FN_PARAMS = 20  # highest `%n` in `#()` (as in Clojure); a bigger n is an invalid token
 
 # ---------------------------------------------------------------------------------------
 # Error messages (spec 2.7, plus the character, regex and depth cases it leaves open)
@@ -132,9 +132,6 @@ _SIMPLE_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", "\\": 
 # matches when some escape is not one of the simple ones above (or a backslash ends the text)
 _UNUSUAL_ESCAPE_RE = re.compile(r'[^\\]*+(?:\\[tbnrf\\"][^\\]*+)*+\\')
 
-_symbols = Symbol._table  # the intern table: a hit skips the constructor call
-
-
 def parse_int(digits: str, base: int = 10) -> int:
     """`int(digits, base)` without Python's limit on the length of decimal strings."""
     if len(digits) <= 4000:
@@ -173,9 +170,12 @@ def read_number(tok: str) -> tuple[Any, str | None]:
         return (-value if sign == "-" else value), None
     m = _FLOAT_RE.fullmatch(tok)
     if m is not None:
-        if m.group(1):
+        if not m.group(1):
+            return float(tok), None
+        try:
             return Decimal(tok[:-1]), None
-        return float(tok), None
+        except InvalidOperation:  # exponent beyond what Decimal represents
+            return None, INVALID_NUMBER + tok
     m = _RATIO_RE.fullmatch(tok)
     if m is not None:
         num, den = parse_int(m.group(1)), parse_int(m.group(2))
@@ -223,19 +223,21 @@ def decode_string(body: str, offset: int, errors: list[ReadError]) -> str:
             if simple is not None:
                 return simple
             return chr(int(valid[1:], 16) if valid[0] == "u" else int(valid, 8))
-        bad = m.group(2)
-        start, end = offset + m.start(), offset + m.end()
-        if bad is None:  # a backslash ending an unterminated string, already reported
-            pass
-        elif bad[0] == "u":
-            errors.append(ReadError(INVALID_UNICODE_ESCAPE + bad, start, end))
-        elif bad[0] in "01234567":
-            errors.append(ReadError(OCTAL_RANGE, start, end))
-        else:
-            errors.append(ReadError(UNSUPPORTED_ESCAPE + bad, start, end))
+        bad = m.group(2)  # None: a backslash ending an unterminated string (reported)
+        if bad is not None:
+            errors.append(ReadError(_escape_error(bad), offset + m.start(), offset + m.end()))
         return m.group()
 
     return _ESCAPE_RE.sub(escape, body)
+
+
+def _escape_error(bad: str) -> str:
+    """The message for an invalid escape `\\<bad>`."""
+    if bad[0] == "u":
+        return INVALID_UNICODE_ESCAPE + bad
+    if bad[0] in "01234567":
+        return OCTAL_RANGE
+    return UNSUPPORTED_ESCAPE + bad
 
 
 # ---------------------------------------------------------------------------------------
@@ -423,9 +425,9 @@ def iter_tokens(node: Node) -> Iterator[tuple[str, int, int]]:
         if not isinstance(current, Branch):
             yield current.kind, current.start, current.end
             continue
-        if index == 0 and current.open_end > current.start:
-            yield "open", current.start, current.open_end
         if index == 0:
+            if current.open_end > current.start:
+                yield "open", current.start, current.open_end
             pos = current.open_end
         if index < len(current.children):
             child = current.children[index]
@@ -485,7 +487,7 @@ class ParseResult:
 
     @property
     def comments(self) -> list[tuple[int, int]]:
-        """Spans of the `;` and `#!` comments (not those inside `#_` discarded forms)."""
+        """Spans of all `;` and `#!` comments, in order."""
         return [(s, e) for kind, s, e in iter_tokens(self.tree) if kind == COMMENT]
 
     def node_at(self, offset: int) -> list[Node]:
@@ -522,13 +524,18 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def parse(text: str) -> ParseResult:
-    """Read `text` into a lossless tree. Never raises; errors are in `.errors`."""
+def parse(text: str, start: int = 0) -> ParseResult:
+    """Read `text` into a lossless tree. Never raises; errors are in `.errors`.
+
+    With `start`, only `text[start:]` is read (offsets stay absolute): the harness reads
+    just the new end of a program whose beginning it already holds as forms."""
     with gc_paused():
-        return _parse(text)
+        return _parse(text, start)
 
 
-def _parse(text: str) -> ParseResult:
+def _parse(text: str, start: int = 0) -> ParseResult:
+    """The parser proper: one pass over the master regex's matches, with a stack of the
+    open branches (containers and reader macros waiting for forms)."""
     source = Source(text)
     doc = Document(source)
     errors: list[ReadError] = []
@@ -536,22 +543,23 @@ def _parse(text: str) -> ParseResult:
     top: Branch = doc
     kids = doc.children
     need = 0  # forms the innermost reader macro still needs; 0 when `top` is a container
-    symbols = _symbols
-    for m in TOKEN_RE.finditer(text):
+    seen = dict(_CONSTANTS)  # symbol or keyword token -> (kind, value), once read
+    for m in TOKEN_RE.finditer(text, start):
         g = m.lastindex
         if g == G_SYMBOL:
             s, e = m.span(g)
             tok = text[s:e]
             node: Node
-            if tok[-1] == ":" or "::" in tok:
+            hit = seen.get(tok)
+            if hit is not None:
+                node = Token(hit[0], s, e, source, hit[1])
+            elif tok[-1] == ":" or "::" in tok:
                 node = _error_token(s, e, source, INVALID_TOKEN + tok, errors)
-            elif tok in _CONSTANTS:
-                kind, value = _CONSTANTS[tok]
-                node = Token(kind, s, e, source, value)
+            elif tok[0] == "%":
+                node = _percent_symbol(stack, tok, s, e, source, errors)
             else:
-                if tok[0] == "%":
-                    tok = _fn_arg(stack, tok)
-                node = Token(SYMBOL, s, e, source, symbols.get(tok) or Symbol(tok))
+                hit = seen[tok] = (SYMBOL, Symbol(tok))
+                node = Token(SYMBOL, s, e, source, hit[1])
         elif g == G_CLOSE:
             s = m.start(g)
             if not need and _CLOSER_OF.get(top.kind) == text[s]:
@@ -576,7 +584,9 @@ def _parse(text: str) -> ParseResult:
                 top = FnLiteral(s, e, source)
             else:
                 top = Branch(kind, s, e, source)
-            _push(stack, top, errors)
+            if len(stack) == MAX_DEPTH:
+                errors.append(ReadError(TOO_DEEP, s, e))
+            stack.append(top)
             kids = top.children
             need = 0
             continue
@@ -593,10 +603,14 @@ def _parse(text: str) -> ParseResult:
         elif g == G_KEYWORD:
             s, e = m.span(g)
             tok = text[s:e]
-            if tok[-1] == ":" or "::" in tok:
+            hit = seen.get(tok)
+            if hit is not None:
+                node = Token(KEYWORD, s, e, source, hit[1])
+            elif tok[-1] == ":" or "::" in tok:
                 node = _error_token(s, e, source, INVALID_TOKEN + tok, errors)
             else:
-                node = Token(KEYWORD, s, e, source, Keyword(tok[1:]))
+                hit = seen[tok] = (KEYWORD, Keyword(tok[1:]))
+                node = Token(KEYWORD, s, e, source, hit[1])
         elif g == G_NUMBER:
             s, e = m.span(g)
             tok = text[s:e]
@@ -608,36 +622,24 @@ def _parse(text: str) -> ParseResult:
                     node = Token(NUMBER, s, e, source, value)
                 else:
                     node = _error_token(s, e, source, problem, errors)
-        elif g == G_MACRO:
+        elif g == G_MACRO or g == G_DISCARD:
             s, e = m.span(g)
             kind, need = _MACROS[text[s:e]]
-            top = Branch(kind, s, e, source, need)
-            _push(stack, top, errors)
+            top = (Discard if kind == DISCARD else Branch)(kind, s, e, source, need)
+            if len(stack) == MAX_DEPTH:  # nesting beyond this is an error (once per crossing)
+                errors.append(ReadError(TOO_DEEP, s, e))
+            stack.append(top)
             kids = top.children
             continue
         elif g == G_END:
             break
         else:
             node = _read_rare(m, g, source, errors)
-            if node is None:  # `#_`: a discard waits for its form
-                s, e = m.span(g)
-                top = Discard(DISCARD, s, e, source, 1)
-                _push(stack, top, errors)
-                kids = top.children
-                need = 1
-                continue
         kids.append(node)
         if need and type(node) is not ErrorToken:
             top, kids, need = _settle(stack, node)
     _close_at_eof(stack, len(text), errors)
     return ParseResult(source, doc, errors)
-
-
-def _push(stack: list[Branch], branch: Branch, errors: list[ReadError]) -> None:
-    """Open a branch; crossing the depth limit is an error (reported once per crossing)."""
-    if len(stack) == MAX_DEPTH:
-        errors.append(ReadError(TOO_DEEP, branch.start, branch.open_end))
-    stack.append(branch)
 
 
 def _error_token(s: int, e: int, source: Source, message: str,
@@ -646,8 +648,8 @@ def _error_token(s: int, e: int, source: Source, message: str,
     return ErrorToken(s, e, source, message)
 
 
-def _read_rare(m: re.Match, g: int, source: Source, errors: list[ReadError]) -> Node | None:
-    """Characters, regexes, `##` values and `#` dispatch errors; None for `#_`."""
+def _read_rare(m: re.Match, g: int, source: Source, errors: list[ReadError]) -> Node:
+    """Characters, regexes, `##` values and `#` dispatch errors."""
     s, e = m.span(g)
     text = source.text
     if g == G_CHAR:
@@ -667,8 +669,6 @@ def _read_rare(m: re.Match, g: int, source: Source, errors: list[ReadError]) -> 
         if tok in _SYMBOLIC:
             return Token(NUMBER, s, e, source, _SYMBOLIC[tok])
         return _error_token(s, e, source, INVALID_TOKEN + tok, errors)
-    if g == G_DISCARD:
-        return None
     # G_DISPATCH: `#` followed by a character no dispatch macro uses
     if e - s > 1:
         return _error_token(s, e, source, UNSUPPORTED_DISPATCH + text[s + 1], errors)
@@ -677,21 +677,33 @@ def _read_rare(m: re.Match, g: int, source: Source, errors: list[ReadError]) -> 
     return _error_token(s, e, source, UNSUPPORTED_DISPATCH + text[e], errors)
 
 
-def _fn_arg(stack: list[Branch], tok: str) -> str:
-    """Inside `#()`, note the use of `%`, `%n` or `%&`; `%` is renamed `%1`."""
+def _percent_symbol(stack: list[Branch], tok: str, s: int, e: int, source: Source,
+                    errors: list[ReadError]) -> Node:
+    """A symbol starting with `%`: inside `#()` possibly a parameter (`%` is `%1`)."""
+    is_param = _fn_arg(stack, tok)
+    if is_param is None:
+        return _error_token(s, e, source, INVALID_TOKEN + tok, errors)
+    return Token(SYMBOL, s, e, source, Symbol("%1" if is_param and tok == "%" else tok))
+
+
+def _fn_arg(stack: list[Branch], tok: str) -> bool | None:
+    """Note a `%`, `%n` or `%&` used inside `#()`: True if `tok` is such a parameter, False
+    for any other symbol, None for a parameter number above MAX_FN_PARAMS."""
     for branch in reversed(stack):
         if type(branch) is FnLiteral:
             break
     else:
-        return tok
-    if tok == "%" or tok == "%1":
-        branch.max_arg = max(branch.max_arg, 1)
-        return "%1"
+        return False
     if tok == "%&":
         branch.rest = True
-    elif tok[1:].isdigit() and tok[1:].isascii() and tok[1] != "0":
-        branch.max_arg = max(branch.max_arg, int(tok[1:]))
-    return tok
+        return True
+    digits = tok[1:] or "1"
+    if not (digits.isdigit() and digits.isascii() and digits[0] != "0"):
+        return False
+    if len(digits) > 2 or int(digits) > MAX_FN_PARAMS:
+        return None
+    branch.max_arg = max(branch.max_arg, int(digits))
+    return True
 
 
 def _settle(stack: list[Branch], node: Node) -> tuple[Branch, list[Node], int]:
@@ -777,6 +789,9 @@ def _check_collection(node: Branch, errors: list[ReadError]) -> None:
         keys = forms
     if len(keys) < 2:
         return
+    if all(type(k) is Token and k.kind == KEYWORD for k in keys):
+        if len({k.value for k in keys}) == len(keys):  # keywords are interned
+            return
     buckets: dict[int, list[Any]] = {}
     for key in keys:
         value = node_value(key)

@@ -138,6 +138,7 @@ class _Seq(tuple):
     """
 
     syntax = None  # FormSyntax of a form read from text (set by the reader)
+    _plain = False  # set by lang.edits: walking the edit markers can never change this form
 
     def __eq__(self, other: object) -> bool:
         if self is other:

@@ -1,0 +1,1 @@
+"""Agent harness: turn loop, self-edits, transports, run journal (see docs/ARCHITECTURE.md)."""

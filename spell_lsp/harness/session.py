@@ -1,0 +1,103 @@
+"""Assembling a run: journal, transport, effect namespaces, system prompt, replay.
+
+`start_run` is what `spell run` and the debug adapter call; everything a run needs is
+derived from the source text, the `RunConfig` and a model spec."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .. import __version__
+from ..syntax.values import Keyword, SMap
+from . import events as ev
+from .config import ConfigError, RunConfig
+from .journal import Journal, JournalReader, new_run
+from .run import RunResult, run_program
+from .transports.base import TransportError
+
+SECRET_ENV = ("ANTHROPIC_API_KEY",)
+
+
+def effect_namespaces(config: RunConfig) -> dict[str, Any]:
+    """The profile's effect namespaces, bound for the run. `io` subsets are bound under
+    `io` (merged when several are listed) so programs always write `io/grep`."""
+    from ..namespaces.io import make_io_namespaces
+    profile = config.profile
+    wanted = [n for n in profile.namespaces if n == "io" or n.startswith("io-")]
+    if not wanted:
+        return {}
+    all_io = make_io_namespaces(config.workspace, allow_shell=profile.allow_shell,
+                                shell_timeout=profile.shell_timeout)
+    if "io" in wanted:
+        return {"io": all_io["io"]}
+    return {"io": merge_namespaces([all_io[n] for n in wanted])}
+
+
+def merge_namespaces(parts: list[SMap]) -> SMap:
+    """One namespace map holding the callables and docs of several subsets."""
+    if len(parts) == 1:
+        return parts[0]
+    merged: dict[Any, Any] = {}
+    docs: dict[Any, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            if key == Keyword("docs") and isinstance(value, SMap):
+                docs.update(value.items())
+            elif key not in merged:
+                merged[key] = value
+    merged[Keyword("docs")] = SMap(docs.items())
+    return SMap(merged.items())
+
+
+def namespace_infos(names: tuple[str, ...]) -> list[Any]:
+    """Documentation records of the profile's effect namespaces (for the system prompt)."""
+    from ..namespaces.nsdef import REGISTRY
+    return [REGISTRY[n] for n in names if n in REGISTRY]
+
+
+def secrets() -> list[str]:
+    return [os.environ[name] for name in SECRET_ENV if os.environ.get(name)]
+
+
+def replay_effects_of(spec: str) -> list[dict]:
+    """The effect records of the journal a `replay:` spec names."""
+    return JournalReader(spec.split(":", 1)[1]).of_type("effect")
+
+
+def start_run(source: str, config: RunConfig, model: str, *,
+              bus: ev.EventBus | None = None, incremental: bool = True) -> RunResult:
+    """Run `source` with the transport `model` names; the journal goes under the runs
+    folder of the workspace. Raises ConfigError for a bad model spec."""
+    from .prompt import system_prompt
+    from .transports import make_transport
+    try:
+        transport = make_transport(model, workspace=config.workspace,
+                                   mode=config.profile.mode,
+                                   max_tokens=config.profile.max_tokens)
+    except (ValueError, OSError, TransportError) as e:
+        raise ConfigError(str(e)) from None
+    replay_effects = replay_effects_of(model) if model.startswith("replay:") else None
+    run_id, path = new_run(config.journal_root)
+    journal = Journal(path, secrets=secrets())
+    journal.run(run_id=run_id, profile=config.profile.name, transport=transport.name,
+                model=transport.model, workspace=str(config.workspace),
+                options=run_options(config), spell_version=__version__)
+    prompt = system_prompt(namespace_infos(config.profile.namespaces),
+                           prefill=transport.prefill, base=config.profile.system_prompt)
+    try:
+        return run_program(source, config, transport, journal=journal, bus=bus,
+                           system_prompt=prompt,
+                           effect_namespaces=effect_namespaces(config),
+                           replay_effects=replay_effects, incremental=incremental,
+                           run_id=run_id)
+    finally:
+        journal.close()
+
+
+def run_options(config: RunConfig) -> dict[str, Any]:
+    p = config.profile
+    return {"namespaces": list(p.namespaces), "allow_shell": p.allow_shell,
+            "max_turns": p.max_turns, "budget_usd": p.budget_usd,
+            "unsafe_upstream_eval": config.unsafe_upstream_eval, "recover": p.recover}
+
