@@ -14,8 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	$(VENV)/bin/spell check examples/language
-	@for f in examples/language/*.spell; do echo "== spell eval $$f"; $(VENV)/bin/spell eval "$$f" || exit 1; done
+	$(PY) examples/demo.py
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
@@ -24,7 +23,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py
 
 check: $(VENV)/.installed
-	$(PY) -m spell_lsp check examples
+	$(PY) -m spell_lsp check examples/language
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

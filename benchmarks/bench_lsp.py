@@ -7,7 +7,8 @@ For a dense 2,000-line program and a 2 MB agent transcript (inputs.py) it report
 p99 of: didChange -> publishDiagnostics (a one-character edit, alternately inserted and
 removed), completion and hover (at symbols spread over the document), each with the
 no-op server's round trip for the same message and the ratio to it; and the time of the
-`initialize` request (and of process start to `initialized`). Targets: diagnostics p50
+`initialize` request, sent once the process answers a probe request (the time from
+process start to that answer, mostly imports, is shown too). Targets: diagnostics p50
 <= 10 ms at 2,000 lines and <= 50 ms on 2 MB; completion and hover p99 <= 20 ms on 2 MB;
 initialize <= 300 ms. Always exits 0.
 """
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from lsprotocol import types  # noqa: E402
+from pygls.exceptions import JsonRpcException  # noqa: E402
 from pygls.lsp.client import LanguageClient  # noqa: E402
 
 from benchmarks.inputs import dense_program, transcript_program  # noqa: E402
@@ -88,13 +90,17 @@ class Session:
         began = time.perf_counter()
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         await self.client.start_io(*self.command, env=env)
+        try:  # any answer (an error) shows the process has started and reads requests
+            await self.client.protocol.send_request_async("spell/ping", None)
+        except JsonRpcException:
+            pass
         sent = time.perf_counter()
         await self.client.initialize_async(types.InitializeParams(
             capabilities=types.ClientCapabilities(), root_uri=ROOT.as_uri()))
         done = time.perf_counter()
         self.client.initialized(types.InitializedParams())
         self.initialize_ms = (done - sent) * 1000
-        self.start_ms = (done - began) * 1000
+        self.start_ms = (sent - began) * 1000
 
     async def open(self, text: str) -> None:
         self.version = 1
@@ -191,8 +197,8 @@ async def run(edits: int, requests: int) -> None:
     verdicts.append(ok)
     print(f"\ninitialize request: {ours.initialize_ms:.1f} ms (floor {floor.initialize_ms:.1f} ms; "
           f"target <= {INITIALIZE_TARGET:g} ms: {'ok' if ok else 'MISS'}); "
-          f"process start to initialized: {ours.start_ms:.0f} ms "
-          f"(floor {floor.start_ms:.0f} ms)")
+          f"process start until it answers: {ours.start_ms:.0f} ms "
+          f"(floor {floor.start_ms:.0f} ms: importing pygls and lsprotocol)")
     print(f"targets met: {sum(verdicts)}/{len(verdicts)}")
     await ours.stop()
     await floor.stop()

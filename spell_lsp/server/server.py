@@ -133,12 +133,11 @@ class SpellLanguageServer(LanguageServer):
         return await asyncio.shield(state.parse)
 
     def build(self, state: OpenText) -> tuple[Document, Positions]:
-        doc = Document(state.text, state.uri, state.version)
-        encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
-        return doc, Positions(state.text, doc.parsed.source.lines, encoding)
+        return Document(state.text, state.uri, state.version), self.positions_of(state)
 
     def positions_of(self, state: OpenText) -> Positions:
-        """Position conversion for the current text (edits arrive in its coordinates)."""
+        """Position conversion for a version's text, built once: it serves the requests
+        of that version and the edits that arrive in its coordinates."""
         if state.positions is None:
             encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
             state.positions = Positions(state.text, LineIndex(state.text), encoding)

@@ -37,9 +37,9 @@ def make_transport(spec: str, *, workspace: str | Path | None = None,
             options["mode"] = "prefill"
         return AnthropicTransport(model, **options)
     if kind == "replay":
-        from .replay import ReplayTransport, read_journal
+        from .replay import ReplayTransport, journal_calls
         if journal_records is None:
-            journal_records = read_journal(str(_locate(arg, workspace, spec)))
+            journal_records = journal_calls(_locate(arg, workspace, spec))
         return ReplayTransport(journal_records)
     raise ValueError(f"unknown transport {spec!r} (expected {SPEC_FORMS})")
 

@@ -72,6 +72,18 @@ class ReplayTransport:
         return f"ReplayTransport({len(self.turns)} turns, {len(self.leaves)} leaf calls)"
 
 
+def journal_calls(path: Any) -> list[dict[str, Any]]:
+    """The records of a run journal, each model call given the prefix it was sent (the
+    journal keeps the prefix in the turn record that call produced)."""
+    from ..journal import JournalReader
+    reader = JournalReader(path)
+    prefixes = {(r.get("handle"), r.get("turn")): reader.text(r, "prefix")
+                for r in reader.of_type("turn") if r.get("prefix") is not None}
+    return [dict(r, prefix=prefixes.get((r.get("handle"), r.get("turn")), ""))
+            if r.get("type") == "model_call" and not r.get("leaf") else r
+            for r in reader.records]
+
+
 def describe_difference(what: str, expected: str, actual: str) -> str:
     """`<what> differs at offset <i>` and a unified diff (journal vs this run) of the text
     around the first difference."""
