@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
 
     sub.add_parser("lsp", help="run the language server on stdin/stdout")
+    sub.add_parser("dap", help="run the debug adapter (DAP) on stdin/stdout")
     return parser
 
 
@@ -185,6 +186,12 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 1 if any(d["severity"] == "error" for d in found) else 0
 
 
+def cmd_dap(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the debug adapter on stdin/stdout."""
+    from .dap.adapter import serve_stdio
+    return serve_stdio()
+
+
 def cmd_lsp(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the language server on stdin/stdout."""
     from .server import serve
@@ -256,7 +263,7 @@ def cmd_trace(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 COMMANDS = {"eval": cmd_eval, "check": cmd_check, "lsp": cmd_lsp, "run": cmd_run,
-            "trace": cmd_trace}
+            "trace": cmd_trace, "dap": cmd_dap}
 
 
 def main(argv: list[str] | None = None) -> int:

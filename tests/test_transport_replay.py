@@ -133,11 +133,22 @@ def test_read_journal_reports_a_bad_line_in_the_middle(tmp_path):
 
 
 def test_make_transport_replays_a_journal_file(tmp_path):
+    """A journal written by the harness keeps each prefix in the turn record the model
+    call produced; replay pairs them up again."""
+    from spell_lsp.harness.journal import Journal
     path = tmp_path / ".spell" / "runs" / "r1" / "journal.jsonl"
-    path.parent.mkdir(parents=True)
-    write_journal(path, RECORDS)
+    with Journal(path) as journal:
+        journal.turn(handle=":main", turn=0, kind="initial", program=P1 + ")))")
+        for turn, prefix, response in ((1, P1, "(think \"x\") '(!extend)))"),
+                                       (2, P2, "(count files))))")):
+            journal.model_call(handle=":main", turn=turn, transport="scripted", model="s",
+                               response=response, usage={}, prefix=prefix)
+            journal.turn(handle=":main", turn=turn, kind="self-call", program=prefix + response,
+                         prefix=prefix)
     transport = make_transport("replay:.spell/runs/r1/journal.jsonl", workspace=tmp_path)
     assert transport.complete("main", 2, P2, "").text == "(count files))))"
+    with pytest.raises(TransportError, match="replay diverged: main turn 1"):
+        transport.complete("main", 1, P2, "")
 
 
 def test_make_transport_uses_records_already_read():

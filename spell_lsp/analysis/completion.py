@@ -140,11 +140,13 @@ def docstring(node: object) -> str:
 
 
 def binding_signature(b: Binding) -> str:
-    """`(name [params])` of a function binding, else empty."""
+    """`(name params...)` of a function binding, else empty."""
     if b.params is None:
         return ""
     vector = parameter_vector(b.value_node)
-    return f"({b.name}{' ' + vector.src if vector is not None else ''})"
+    params = " ".join(vector.src[1:len(vector.src) - len(vector.close)].split()) \
+        if vector is not None else ""
+    return f"({b.name}{' ' + params if params else ''})"
 
 
 def binding_doc(b: Binding, limit: int = 300) -> str:

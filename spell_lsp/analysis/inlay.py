@@ -10,6 +10,7 @@ where the previous one was found so repeated calls line up in order.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from ..harness.journal import read_journal
@@ -27,10 +28,22 @@ def journal_for(program: Path, workspace: Path) -> Path | None:
     candidates = sorted(runs.glob("*/journal.jsonl"), key=lambda p: p.stat().st_mtime,
                         reverse=True)
     for journal in candidates:
-        run = next((r for r in read_journal(journal) if r.get("type") == "run"), None)
+        run = next((r for r in records(journal) if r.get("type") == "run"), None)
         if run is not None and names_file(run.get("options") or {}, target, workspace):
             return journal
     return None
+
+
+def records(journal: Path) -> tuple[dict, ...]:
+    """A journal's records, read again only when the file changed (editors ask for hints
+    on every scroll)."""
+    stat = journal.stat()
+    return _read(str(journal), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _read(path: str, mtime_ns: int, size: int) -> tuple[dict, ...]:
+    return tuple(read_journal(path))
 
 
 def names_file(options: dict, target: Path, workspace: Path) -> bool:
@@ -49,7 +62,7 @@ def inlay_hints(text: str, program: Path, workspace: Path) -> list[tuple[int, st
     if journal is None:
         return []
     hints, pos = [], 0
-    for record in read_journal(journal):
+    for record in records(journal):
         if record.get("type") != "effect" or not record.get("form"):
             continue
         found = text.find(record["form"], pos)

@@ -67,11 +67,14 @@ def split_signature(label: str) -> tuple[tuple[int, int], ...]:
 
 
 def active_parameter(label: str, params: tuple[tuple[int, int], ...], arg: int) -> int:
-    """The parameter for argument `arg`; variadic last parameters absorb the rest."""
-    if arg < len(params) or not params:
+    """The parameter for argument `arg`: past `&`, the rest parameter after it; past the
+    end, a variadic last parameter (`x ...`, `body...`) absorbs the rest."""
+    names = [label[s:e] for s, e in params]
+    if "&" in names and arg >= names.index("&"):
+        return min(names.index("&") + 1, len(names) - 1)
+    if arg < len(names) or not names:
         return arg
-    last = label[params[-1][0]:params[-1][1]]
-    return len(params) - 1 if "..." in last or last.startswith("&") else arg
+    return len(names) - 1 if "..." in names[-1] else arg
 
 
 def signature_help(doc: Document, offset: int, lookup) -> Signature | None:

@@ -18,7 +18,7 @@ from typing import Any
 from ..syntax.printer import pr
 from ..syntax.values import (
     K_BODY, K_PARAMS, K_SPELL_FN, K_SPELL_MACRO, Keyword, SList, SMap, SSet, SVector,
-    Symbol, is_spell_fn, is_truthy,
+    Symbol, is_truthy,
 )
 from .context import Context
 from .errors import BuiltinError, FatalError, SpellError

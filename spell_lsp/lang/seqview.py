@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Sequence
 
 from spell_lsp.syntax.printer import pr
-from spell_lsp.syntax.values import Char, SList, SMap, SSet, SVector, spell_eq, spell_hash
+from spell_lsp.syntax.values import Char, SList, SMap, SSet, SVector
 
 from .errors import BuiltinError
 
@@ -53,19 +53,3 @@ def describe(x: Any) -> str:
             text = text[:_SHOWN_CHARS] + "..."
         return f"{k} {text}"
     return f"an {k}" if k[0] in "aeiou" else f"a {k}"
-
-
-class Key:
-    """Wraps a value so that Python dicts and sets compare it with Spell equality."""
-
-    __slots__ = ("value", "_hash")
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-        self._hash = spell_hash(value)
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is Key and spell_eq(self.value, other.value)
-
-    def __hash__(self) -> int:
-        return self._hash

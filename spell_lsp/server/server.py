@@ -3,8 +3,9 @@
 Texts are kept here (not in pygls' workspace, see `convert.py`), one `Document` is parsed
 per (uri, version) off the event loop and shared by the diagnostics and every request of
 that version. Diagnostics are computed by one worker per document that always takes the
-newest version, so a burst of edits costs one analysis, not one per keystroke. Handlers
-never raise: an internal error is logged and the request gets an empty answer.
+newest version, so a burst of edits costs one analysis, not one per keystroke. An internal
+error never reaches the user: it is logged and the request gets an empty answer (only
+deliberate refusals, such as renaming a builtin, are answered with an error).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from ..analysis.semantic_tokens import TOKEN_MODIFIERS, TOKEN_TYPES, semantic_to
 from ..analysis.signature import signature_help
 from ..harness.config import ConfigError, Profile, resolve_profile
 from ..syntax.positions import LineIndex
+from ..syntax.reader import gc_paused
 from .convert import Positions, units
 
 log = logging.getLogger("spell.lsp")
@@ -70,6 +72,7 @@ class OpenText:
     version: int
     text: str
     parse: asyncio.Future | None = None
+    built: tuple[Document, Positions] | None = None  # set on the analysis thread
     positions: Positions | None = None
 
 
@@ -127,20 +130,40 @@ class SpellLanguageServer(LanguageServer):
         state = self.texts.get(uri)
         if state is None:
             return None
+        if state.built is not None:
+            return state.built
         if state.parse is None:
             loop = asyncio.get_running_loop()
             state.parse = loop.run_in_executor(self.pool, self.build, state)
         return await asyncio.shield(state.parse)
 
     def build(self, state: OpenText) -> tuple[Document, Positions]:
-        return Document(state.text, state.uri, state.version), self.positions_of(state)
+        """The parsed version (parsed here at most once: one analysis thread)."""
+        if state.built is None:
+            with gc_paused():
+                doc = Document(state.text, state.uri, state.version)
+            if state.positions is None:  # share the document's line index
+                state.positions = Positions(state.text, doc.parsed.source.lines, self.encoding)
+            state.built = doc, state.positions
+        return state.built
+
+    @property
+    def encoding(self) -> str:
+        return self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+
+    def build_and_check(self, state: OpenText, config: Config) -> list[types.Diagnostic]:
+        """Parse (unless done) and analyse one version in one job of the analysis thread;
+        the cyclic collector is paused as for parsing (trees hold no cycles, and with
+        several large trees alive its passes would cost more than the analysis)."""
+        built = self.build(state)
+        with gc_paused():
+            return lsp_diagnostics(*built, config)
 
     def positions_of(self, state: OpenText) -> Positions:
         """Position conversion for a version's text, built once: it serves the requests
         of that version and the edits that arrive in its coordinates."""
         if state.positions is None:
-            encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
-            state.positions = Positions(state.text, LineIndex(state.text), encoding)
+            state.positions = Positions(state.text, LineIndex(state.text), self.encoding)
         return state.positions
 
     def apply_change(self, state: OpenText, change: Any) -> str:
@@ -169,8 +192,7 @@ class SpellLanguageServer(LanguageServer):
                     text = path.read_text(encoding="utf-8", errors="surrogateescape")
                     doc = Document(text, uri, None)
                     cached = self.disk_cache[uri] = (stamp, (doc, Positions(
-                        text, doc.parsed.source.lines, self.workspace.position_encoding
-                        or types.PositionEncodingKind.Utf16)))
+                        text, doc.parsed.source.lines, self.encoding)))
             except OSError:
                 continue
             out.append(cached[1])
@@ -183,7 +205,11 @@ class SpellLanguageServer(LanguageServer):
         return self.profile.namespaces
 
     def root(self) -> Path | None:
-        root = self.workspace.root_path if self.protocol._workspace is not None else None
+        """The workspace folder (the first one the client named), or None."""
+        try:
+            root = self.workspace.root_path
+        except RuntimeError:  # not initialized yet
+            return None
         return Path(root) if root else None
 
     def load_config(self) -> None:
@@ -216,11 +242,8 @@ class SpellLanguageServer(LanguageServer):
             if state is None:
                 return
             try:
-                found = await self.document(uri)
-                if found is None or self.texts.get(uri) is not state:
-                    continue
                 published = await asyncio.get_running_loop().run_in_executor(
-                    self.pool, lsp_diagnostics, *found, self.config)
+                    self.pool, self.build_and_check, state, self.config)
             except Exception as e:  # never let one document stop the worker
                 log.exception("diagnostics failed for %s: %r", uri, e)
                 continue
@@ -246,8 +269,8 @@ def lsp_diagnostics(doc: Document, positions: Positions, config: Config
         found = diagnostics(doc, config)
     except Exception as e:
         log.exception("analysis failed for %s: %r", doc.uri, e)
-        found = [ReaderDiagnostic(e.start, max(e.end, e.start + 1), e.message)
-                 for e in doc.errors]
+        found = [ReaderDiagnostic(err.start, max(err.end, err.start + 1), err.message)
+                 for err in doc.errors]
     return [to_diagnostic(d, positions) for d in found]
 
 

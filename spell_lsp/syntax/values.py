@@ -7,7 +7,7 @@ simple cases (None, bool, int, Fraction, float, Decimal, str); the classes here 
 Equality follows Spell, not Python: numbers are equal only within a category (exact,
 float, decimal), booleans never equal numbers, a list may equal a vector. Collections
 implement that in ``__eq__``/``__hash__``; map keys and set members that are numbers are
-wrapped in ``_NumKey`` so that ``1``, ``1.0`` and ``true`` stay distinct keys.
+wrapped in ``SpellKey`` so that ``1``, ``1.0`` and ``true`` stay distinct keys.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ class Regex:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self._compiled: re.Pattern | None = None
+        self._compiled: Any = None
 
     @property
     def compiled(self) -> Any:
@@ -177,8 +177,9 @@ def vector_with_line(items: Iterable[Any], first_line: int | None) -> SVector:
     return v
 
 
-class _NumKey:
-    """Wrapper that gives numbers and booleans Spell equality inside dict keys."""
+class SpellKey:
+    """Wraps a value so Python dicts and sets compare it with Spell equality (maps wrap
+    their number and boolean keys in it; builtins use it for any value)."""
 
     __slots__ = ("value", "_hash")
 
@@ -187,7 +188,7 @@ class _NumKey:
         self._hash = spell_hash(value)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is _NumKey and spell_eq(self.value, other.value)
+        return type(other) is SpellKey and spell_eq(self.value, other.value)
 
     def __hash__(self) -> int:
         return self._hash
@@ -197,11 +198,11 @@ _NUMBER_KEY_TYPES = frozenset((int, bool, float, Fraction, Decimal))
 
 
 def _key(k: Any) -> Any:
-    return _NumKey(k) if type(k) in _NUMBER_KEY_TYPES else k
+    return SpellKey(k) if type(k) in _NUMBER_KEY_TYPES else k
 
 
 def _unkey(k: Any) -> Any:
-    return k.value if type(k) is _NumKey else k
+    return k.value if type(k) is SpellKey else k
 
 
 class SMap:
@@ -226,7 +227,7 @@ class SMap:
 
     def get(self, key: Any, default: Any = None) -> Any:
         if type(key) in _NUMBER_KEY_TYPES:
-            key = _NumKey(key)
+            key = SpellKey(key)
         return self._d.get(key, default)
 
     def __contains__(self, key: Any) -> bool:

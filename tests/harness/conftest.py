@@ -107,6 +107,12 @@ def harness(tmp_path: Path) -> Harness:
     return Harness(tmp_path)
 
 
+@pytest.fixture(scope="session")
+def harness_factory(tmp_path_factory: pytest.TempPathFactory):
+    """A fresh Harness per call: hypothesis examples must not share a workspace."""
+    return lambda: Harness(tmp_path_factory.mktemp("run"))
+
+
 def prompt_program(prompt: str) -> str:
     """The initial program a plain prompt becomes (spec 7.2)."""
     escaped = json.dumps(prompt, ensure_ascii=False)

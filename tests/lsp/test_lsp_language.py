@@ -103,7 +103,10 @@ SIGNATURE_CASES = [
     # (marked source, signature label, active parameter text)
     (W.format('(subs "abc" |1)'), "(subs s start [end])", "start"),
     (W.format('(subs "abc" 1 |)'), "(subs s start [end])", "[end]"),
-    (W.format("(defn add [a b] (+ a b)) (add 1 |)"), "(add [a b])", None),
+    (W.format("(defn add [a b] (+ a b)) (add 1 |)"), "(add a b)", "b"),
+    (W.format("(defn f [x & more] x) (f 1 2 |3)"), "(f x & more)", "more"),
+    (W.format("(defn f [x & more] x) (f 1 |2)"), "(f x & more)", "more"),
+    (W.format("(defn f [x & more] x) (f |1)"), "(f x & more)", "x"),
     (W.format('(strings/join |", " [1])'), "(strings/join [sep] coll)", "[sep]"),
     (W.format("(+ 1 2 3 |4)"), "(+ x ...)", "..."),
 ]

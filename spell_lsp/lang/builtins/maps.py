@@ -13,7 +13,8 @@ from typing import Any, Callable, Iterable
 from spell_lsp.syntax.values import SMap, SSet, SVector, is_number, is_truthy
 
 from ..errors import BuiltinError
-from ..seqview import Key, as_seq, describe, iter_seq
+from ..seqview import as_seq, describe, iter_seq
+from ...syntax.values import SpellKey as Key
 from ..table import Arity, builtin
 from .collections import assoc, contains, get, map_or_nil
 from .logic import compare

@@ -18,7 +18,8 @@ from spell_lsp.syntax.values import SList, SVector, is_number, is_truthy, spell_
 
 from .. import numbers as N
 from ..errors import BuiltinError
-from ..seqview import Key, as_seq, describe, iter_seq
+from ..seqview import as_seq, describe, iter_seq
+from ...syntax.values import SpellKey as Key
 from ..table import Arity, Builtin, builtin
 from .logic import compare
 

@@ -1,0 +1,1 @@
+"""The Spell debug adapter: DAP on stdio over the agent harness (`spell dap`)."""

@@ -1,0 +1,138 @@
+"""A small DAP client driving `python -m spell_lsp dap` as a subprocess over stdio."""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from spell_lsp.dap.protocol import encode_message, read_message
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 10.0
+
+
+class DapClient:
+    """Requests with matched responses; events kept in arrival order."""
+
+    def __init__(self) -> None:
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        self.proc = subprocess.Popen([sys.executable, "-m", "spell_lsp", "dap"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=env, cwd=ROOT)
+        self.seq = 0
+        self.inbox: "queue.Queue[dict | None]" = queue.Queue()
+        self.events: list[dict] = []
+        self.responses: dict[int, dict] = {}
+        self.order: list[dict] = []          # every message, to check ordering
+        self.cursor = 0                      # events before this index were consumed
+        threading.Thread(target=self.pump, daemon=True).start()
+
+    def pump(self) -> None:
+        while True:
+            message = read_message(self.proc.stdout)
+            self.inbox.put(message)
+            if message is None:
+                return
+
+    def drain(self, timeout: float) -> bool:
+        """Take one message (waiting up to `timeout`); False when the stream ended."""
+        try:
+            message = self.inbox.get(timeout=timeout)
+        except queue.Empty:
+            return True
+        if message is None:
+            self.inbox.put(None)
+            return False
+        self.order.append(message)
+        if message["type"] == "response":
+            self.responses[message["request_seq"]] = message
+        elif message["type"] == "event":
+            self.events.append(message)
+        return True
+
+    def send(self, command: str, arguments: dict | None = None) -> int:
+        self.seq += 1
+        message = {"seq": self.seq, "type": "request", "command": command}
+        if arguments is not None:
+            message["arguments"] = arguments
+        self.proc.stdin.write(encode_message(message))
+        self.proc.stdin.flush()
+        return self.seq
+
+    def request(self, command: str, arguments: dict | None = None,
+                timeout: float = TIMEOUT) -> dict:
+        """The response to a request (success or not)."""
+        seq = self.send(command, arguments)
+        deadline = time.monotonic() + timeout
+        while seq not in self.responses:
+            if time.monotonic() > deadline or not self.drain(0.05):
+                raise AssertionError(f"no response to {command}")
+        return self.responses[seq]
+
+    def ok(self, command: str, arguments: dict | None = None) -> dict:
+        """The body of a successful response."""
+        response = self.request(command, arguments)
+        assert response["success"], response.get("message")
+        return response.get("body", {})
+
+    def event(self, name: str, when: Callable[[dict], bool] = lambda b: True,
+              timeout: float = TIMEOUT) -> dict:
+        """The body of the next unconsumed event `name` satisfying `when`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for i in range(self.cursor, len(self.events)):
+                e = self.events[i]
+                if e["event"] == name and when(e.get("body", {})):
+                    self.cursor = i + 1
+                    return e.get("body", {})
+            if time.monotonic() > deadline or not self.drain(0.05):
+                raise AssertionError(f"no {name} event; saw "
+                                     f"{[e['event'] for e in self.events[self.cursor:]]}")
+
+    def all_events(self, name: str) -> list[dict]:
+        return [e.get("body", {}) for e in self.events if e["event"] == name]
+
+    # -- session helpers ------------------------------------------------------------------
+
+    def start(self, launch: dict, *, filters: list[str] = (), breakpoints: dict | None = None,
+              functions: list[str] = ()) -> dict:
+        """initialize, launch, breakpoints, configurationDone; the launch response."""
+        self.ok("initialize", {"adapterID": "spell", "linesStartAt1": True,
+                               "columnsStartAt1": True})
+        self.event("initialized")
+        response = self.request("launch", launch)
+        if not response["success"]:
+            return response
+        self.ok("setExceptionBreakpoints", {"filters": list(filters)})
+        for path, lines in (breakpoints or {}).items():
+            self.ok("setBreakpoints", {"source": {"path": str(path)}, "breakpoints": lines})
+        if functions:
+            self.ok("setFunctionBreakpoints", {"breakpoints": [{"name": n} for n in functions]})
+        self.ok("configurationDone")
+        return response
+
+    def stopped(self, timeout: float = TIMEOUT) -> dict:
+        return self.event("stopped", timeout=timeout)
+
+    def top_frame(self) -> dict:
+        return self.ok("stackTrace", {"threadId": 1})["stackFrames"][0]
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                self.request("disconnect", {}, timeout=5)
+            except (AssertionError, OSError):
+                pass
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            stream.close()

@@ -1,0 +1,120 @@
+"""How runs end (spec 7.6.4, 7.7): budgets, recovery limit, Spell errors and configuration
+errors each give their message and exit code; API keys never leak into journals or output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fake_anthropic import FakeAnthropic, error, tool_call, usage
+from spell_lsp.cli import main
+from spell_lsp.harness.config import Profile, RunConfig
+from spell_lsp.harness.run import EXIT_BUDGET, EXIT_CONFIG, EXIT_FATAL, EXIT_SPELL_ERROR
+from spell_lsp.harness.session import start_run
+
+EXTEND = {"suffix": "(prune) '(!extend)", "repeat": 50}
+
+# (id, source, script, profile, error, exit code, model turns)
+ENDINGS = [
+    ("max-turns", "P", [EXTEND], {"max_turns": 3}, "Turn limit exceeded: 3", EXIT_BUDGET, 3),
+    ("token-budget", "P", [EXTEND], {"max_total_tokens": 0},
+     "Token budget exceeded: used 0 of 0", EXIT_BUDGET, 0),
+    ("recovery-limit", "P", ["(undefined-1)", "(undefined-2)", "(undefined-3)"], {},
+     "Recovery limit exceeded: 2 while handling eval error", EXIT_FATAL, 3),
+    ("reader-recovery-limit", "P", ['(def a "x', '(def b "y', '(def c "z'], {},
+     "Recovery limit exceeded: 2 while handling reader error", EXIT_FATAL, 3),
+    ("spell-error-without-recovery", "P", ["(undefined-1)"], {"recover": False},
+     "Unbound symbol: undefined-1", EXIT_SPELL_ERROR, 1),
+    ("script-runs-out", "P", ["'(!extend)"], {},
+     "scripted transport: no completion left for agent main (call 2)", EXIT_FATAL, 2),
+]
+
+
+@pytest.mark.parametrize("source,script,profile,message,code,turns",
+                         [e[1:] for e in ENDINGS], ids=[e[0] for e in ENDINGS])
+def test_how_a_run_ends(harness, source, script, profile, message, code, turns):
+    out = harness.run(source, script, **profile)
+    assert (out.result.error, out.result.exit_code) == (message, code)
+    assert out.result.fatal == (code != EXIT_SPELL_ERROR)
+    assert out.result.model_turns == turns
+    end = out.reader.end_record
+    assert (end["error"], end["fatal"], end["turns"]) == (message, out.result.fatal, turns)
+
+
+def test_a_forks_error_without_recovery_reaches_its_caller(harness):
+    out = harness.run("P", ["'(!call-now a (!llm-self \"sub\"))", "(undefined-1)"],
+                      recover=False)
+    assert out.result.exit_code == EXIT_SPELL_ERROR
+    assert "Unbound symbol: undefined-1" in out.result.error
+
+
+MODEL = "claude-sonnet-4-6"
+KEY = "sk-ant-api03-RECOGNISABLE-FAKE-KEY-0123456789"
+
+
+@pytest.fixture
+def api(monkeypatch):
+    with FakeAnthropic() as server:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", server.url)
+        yield server
+
+
+def test_dollar_budget_stops_before_the_next_model_call(api, tmp_path):
+    # Sonnet 4.6 input costs $3 per million tokens: 10,000 tokens = $0.03
+    api.reply(tool_call("'(!extend)", usage_=usage(input_tokens=10_000, output_tokens=0)),
+              tool_call('"never"'))
+    config = RunConfig(profile=Profile(budget_usd=0.01), workspace=tmp_path,
+                       runs_dir=tmp_path / "runs")
+    result = start_run("Spend.", config, f"anthropic:{MODEL}")
+    assert result.error == "Budget exceeded: spent $0.0300 of $0.01"
+    assert (result.exit_code, result.model_turns, len(api.requests)) == (EXIT_BUDGET, 1, 1)
+    assert result.cost_usd == pytest.approx(0.03)
+
+
+def test_api_key_never_reaches_journal_or_output(api, tmp_path, capsys):
+    api.reply(tool_call("(think \"key?\") '(!call-now k (+ 1 2))"),
+              error(401, "authentication_error", "invalid x-api-key {api_key}"))
+    code = main(["run", "--prompt", "Add 1 and 2.", "--model", f"anthropic:{MODEL}",
+                 "--workspace", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert code == EXIT_FATAL
+    assert "error: transport error:" in err
+    assert api.requests[0].headers["x-api-key"] == KEY         # the key was really used
+    [journal] = (tmp_path / ".spell" / "runs").glob("*/journal.jsonl")
+    assert KEY.encode() not in journal.read_bytes()
+    assert KEY[8:30] not in out + err and KEY[8:30].encode() not in journal.read_bytes()
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+CONFIG_ERRORS = [
+    ("unknown-model", {}, ["--model", "gpt:4"], "unknown transport 'gpt:4'"),
+    ("missing-script", {}, ["--model", "script:nowhere.jsonl"], "nowhere.jsonl"),
+    ("no-model", {}, [], "no model given"),
+    ("bad-toml-key", {"spell.toml": "[profile]\nmax_turn = 3\n"}, ["--model", "script:s.jsonl"],
+     "unknown key(s) in profile 'default': max_turn"),
+    ("unknown-profile", {"spell.toml": "[profile]\n"}, ["--profile", "fast"],
+     "no profile named 'fast'"),
+    ("bad-namespace", {"spell.toml": "[profile]\nnamespaces = [\"net\"]\n"}, [],
+     "unknown namespace(s): net"),
+]
+
+
+@pytest.mark.parametrize("files,args,message", [c[1:] for c in CONFIG_ERRORS],
+                         ids=[c[0] for c in CONFIG_ERRORS])
+def test_configuration_errors_exit_2(tmp_path, capsys, monkeypatch, files, args, message):
+    monkeypatch.chdir(tmp_path)
+    for name, text in files.items():
+        write(tmp_path / name, text)
+    write(tmp_path / "s.jsonl", '{"suffix": "1"}\n')
+    program = write(tmp_path / "task.spell", "(quine completion (eval (do '(!extend))))")
+    code = main(["run", str(program), "--quiet", *args])
+    out, err = capsys.readouterr()
+    assert code == EXIT_CONFIG
+    assert err.startswith("error: ") and message in err
+    assert out == ""
