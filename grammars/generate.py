@@ -240,7 +240,7 @@ def structure_rules() -> dict:
         "discarded": {"patterns": [
             {"begin": "#?\"", "end": "\"", "patterns": [{"match": "\\\\."}]},
             {"begin": "#?[\\(\\[\\{]", "end": "[\\)\\]\\}]",
-             "patterns": [{"include": "#comment"}, {"include": "#discarded"}]},
+             "patterns": [{"include": "#comment"}, {"match": "\\\\."}, {"include": "#discarded"}]},
         ]},
         "reader-macro": {"patterns": [
             {"match": "~@", "name": "keyword.operator.unquote-splicing.spell"},

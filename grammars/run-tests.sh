@@ -4,7 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-npm ci --no-audit --no-fund --loglevel=error --prefer-offline
+# Concurrent runs (parallel test sessions) must not reinstall under each other's feet.
+exec 9<"$0"
+flock 9
+
+# Reinstall only when the lock file changed since the last install.
+stamp=node_modules/.installed-package-lock.json
+if ! cmp -s package-lock.json "$stamp"; then
+    npm ci --no-audit --no-fund --loglevel=error --prefer-offline
+    cp package-lock.json "$stamp"
+fi
 
 # The Markdown host grammar embeds many languages we do not load; drop those warnings.
 grammar_test() {

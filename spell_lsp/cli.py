@@ -200,8 +200,9 @@ def cmd_lsp(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 # -- run and trace -------------------------------------------------------------------------
 
-def run_setup(args: argparse.Namespace) -> tuple[str, Any, str]:
-    """(source text, RunConfig, model spec) from the command line and spell.toml."""
+def run_setup(args: argparse.Namespace) -> tuple[str, Any, str, Path | None]:
+    """(source text, RunConfig, model spec, program file) from the command line and
+    spell.toml."""
     from .harness.config import ConfigError, RunConfig, resolve_profile, with_overrides
     program = Path(args.file) if args.file else None
     if program is not None:
@@ -222,7 +223,7 @@ def run_setup(args: argparse.Namespace) -> tuple[str, Any, str]:
     if model is None:
         raise ConfigError("no model given: pass --model script:FILE, anthropic:MODEL or "
                           "replay:JOURNAL (a paid model is never chosen implicitly)")
-    return source, RunConfig(profile=profile, workspace=workspace.resolve()), model
+    return source, RunConfig(profile=profile, workspace=workspace.resolve()), model, program
 
 
 def default_script(program: Path | None) -> str | None:
@@ -244,8 +245,8 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.quiet:
         bus.subscribe(Progress(err))
     try:
-        source, config, model = run_setup(args)
-        result = start_run(source, config, model, bus=bus)
+        source, config, model, program = run_setup(args)
+        result = start_run(source, config, model, bus=bus, program=program)
     except ConfigError as e:
         print(f"error: {e}", file=err)
         return EXIT_CONFIG

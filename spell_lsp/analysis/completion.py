@@ -102,7 +102,7 @@ def members(infos: list[NamespaceInfo]) -> dict[str, tuple[str, str, str]]:
 
 # -- the document ---------------------------------------------------------------------------
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)  # the current version of the one or two documents being edited
 def document_keywords(tree: ParseResult) -> frozenset[str]:
     """Every keyword written in a document (cached per parse)."""
     found: set[str] = set()

@@ -41,7 +41,7 @@ def records(journal: Path) -> tuple[dict, ...]:
     return _read(str(journal), stat.st_mtime_ns, stat.st_size)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)
 def _read(path: str, mtime_ns: int, size: int) -> tuple[dict, ...]:
     return tuple(read_journal(path))
 

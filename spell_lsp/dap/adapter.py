@@ -5,12 +5,13 @@ the debugger's listener while stopped. Responses always precede the events they 
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from typing import Any, BinaryIO
 
 from ..syntax.printer import pr
-from .debugger import FILTERS, MAIN, Debugger, SessionEnded, TurnFrame, body_forms
+from .debugger import FILTERS, MAIN, Debugger, SessionEnded, TurnFrame
 from .launch import LaunchError, LaunchSpec, parse_launch
 from .protocol import ProtocolError, Writer, read_message
 from .values import EffectRefused, References, evaluate_pure, short
@@ -25,11 +26,16 @@ CAPABILITIES = {
     "supportsTerminateRequest": True,
     "supportsLoadedSourcesRequest": True,
     "supportsDelayedStackTraceLoading": True,
-    "supportsStepBack": False,
+    "supportsStepBack": True,
+    "supportsDataBreakpoints": True,
     "exceptionBreakpointFilters": [
         {"filter": name, "label": label, "default": name == "uncaught"}
         for name, label in FILTERS.items()],
 }
+
+
+class RequestError(Exception):
+    """A request that cannot be answered; becomes an error response."""
 
 
 class ProgressOut:
@@ -57,8 +63,8 @@ class Adapter:
         self.writer = Writer(out)
         self.spec: LaunchSpec | None = None
         self.configured = False
-        self.debugger: Debugger | None = None
-        self.pending_filters: list[str] = ["uncaught"]
+        self.debugger = Debugger(self.writer.event)
+        self.debugger.filters = {"uncaught"}
         self.run_thread: threading.Thread | None = None
         self.refs = References()
         self.frames: dict[int, tuple[TurnFrame, Any]] = {}
@@ -88,10 +94,12 @@ class Adapter:
             return
         try:
             handler(request, request.get("arguments") or {})
-        except LaunchError as e:
+        except (LaunchError, RequestError) as e:
             self.writer.error(request, str(e))
         except (KeyError, TypeError, ValueError) as e:
             self.writer.error(request, f"{command}: bad arguments: {e}")
+        except Exception as e:  # a bug of ours answers the request; the session goes on
+            self.writer.error(request, f"{command}: internal error: {type(e).__name__}: {e}")
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -102,9 +110,7 @@ class Adapter:
     def on_launch(self, request: dict, args: dict) -> None:
         spec = parse_launch(args)
         self.spec = spec
-        self.debugger = Debugger(self.writer.event, spec.program, spec.source,
-                                 spec.stop_on_entry)
-        self.debugger.filters = set(self.pending_filters)
+        self.debugger.launch(spec.program, spec.source, spec.stop_on_entry)
         self.writer.response(request)
         self.maybe_start()
 
@@ -142,6 +148,10 @@ class Adapter:
         except ConfigError as e:
             code = 2
             self.writer.event("output", {"category": "stderr", "output": f"error: {e}\n"})
+        except Exception as e:  # a bug of ours must still end the session for the client
+            code = 4
+            self.writer.event("output", {"category": "stderr",
+                                         "output": f"internal error: {type(e).__name__}: {e}\n"})
         self.writer.event("exited", {"exitCode": code})
         self.writer.event("terminated")
 
@@ -157,8 +167,7 @@ class Adapter:
 
     def end_run(self) -> None:
         """Unwind the run thread (its journal is closed by the harness on the way out)."""
-        if self.debugger is not None:
-            self.debugger.end()
+        self.debugger.end()
         if self.run_thread is not None:
             self.run_thread.join(timeout=5)
 
@@ -170,32 +179,59 @@ class Adapter:
 
     def on_setExceptionBreakpoints(self, request: dict, args: dict) -> None:
         filters = [f for f in args.get("filters", []) if f in FILTERS]
-        self.pending_filters = filters
-        if self.debugger is not None:
-            self.debugger.filters = set(filters)
+        self.debugger.filters = set(filters)
         self.writer.response(request, {"breakpoints": [{"verified": True} for _ in filters]})
-
-    def need_debugger(self) -> Debugger:
-        if self.debugger is None:
-            raise LaunchError("launch first: no program is being debugged")
-        return self.debugger
 
     def on_setBreakpoints(self, request: dict, args: dict) -> None:
         specs = args.get("breakpoints") or [{"line": n} for n in args.get("lines", [])]
-        answers = self.need_debugger().set_line_breakpoints(args["source"], specs)
+        answers = self.debugger.set_line_breakpoints(args["source"], specs)
         self.writer.response(request, {"breakpoints": answers})
 
     def on_setFunctionBreakpoints(self, request: dict, args: dict) -> None:
-        answers = self.need_debugger().set_function_breakpoints(args.get("breakpoints", []))
+        answers = self.debugger.set_function_breakpoints(args.get("breakpoints", []))
+        self.writer.response(request, {"breakpoints": answers})
+
+    def on_dataBreakpointInfo(self, request: dict, args: dict) -> None:
+        name = args["name"]
+        self.writer.response(request, {"dataId": name, "accessTypes": ["write"],
+                                       "description": f"when a form defines {name}"})
+
+    def on_setDataBreakpoints(self, request: dict, args: dict) -> None:
+        answers = self.debugger.set_data_breakpoints(args.get("breakpoints", []))
         self.writer.response(request, {"breakpoints": answers})
 
     # -- execution control ----------------------------------------------------------------
 
     def resume(self, request: dict, step: str | None, body: dict | None = None) -> None:
+        """Run on (or step); while looking back in time a step moves the view forward."""
         self.refs.clear()
         self.frames.clear()
         self.writer.response(request, body)
-        self.need_debugger().resume(step)
+        if step is not None and self.debugger.view is not None:
+            self.travelled(self.debugger.step_forward())
+        else:
+            self.debugger.resume(step)
+
+    def travelled(self, description: str) -> None:
+        """The client's view moved in recorded history: a fresh stop there."""
+        self.refs.clear()
+        self.frames.clear()
+        self.writer.event("stopped", {"reason": "step", "threadId": 1,
+                                      "allThreadsStopped": True, "description": description})
+
+    def on_stepBack(self, request: dict, args: dict) -> None:
+        self.need_paused()
+        self.writer.response(request)
+        self.travelled(self.debugger.step_back())
+
+    def on_reverseContinue(self, request: dict, args: dict) -> None:
+        self.need_paused()
+        self.writer.response(request)
+        self.travelled(self.debugger.reverse_continue())
+
+    def need_paused(self) -> None:
+        if not self.debugger.paused:
+            raise RequestError("the agent is running: pause it before going back in time")
 
     def on_continue(self, request: dict, args: dict) -> None:
         self.resume(request, None, {"allThreadsContinued": True})
@@ -211,74 +247,67 @@ class Adapter:
 
     def on_pause(self, request: dict, args: dict) -> None:
         self.writer.response(request)
-        self.need_debugger().request_pause()
+        self.debugger.request_pause()
 
     # -- threads, stack, sources ----------------------------------------------------------
 
     def on_threads(self, request: dict, args: dict) -> None:
-        threads = self.debugger.threads if self.debugger else {MAIN: 1}
+        threads = self.debugger.threads or {MAIN: 1}  # :main before its first turn
         self.writer.response(request, {"threads": [
             {"id": tid, "name": f"agent {handle}"} for handle, tid in threads.items()]})
 
-    def stack(self) -> list[dict[str, Any]]:
-        """Frames innermost first: forms of each active turn, its turn frame, then ended
-        turns newest first."""
-        dbg = self.need_debugger()
-        frames: list[dict[str, Any]] = []
-        self.frames.clear()
-        for turn in reversed(dbg.turns):
-            for form_frame in reversed(turn.forms):
-                frames.append(self.form_frame(turn, form_frame))
-            frames.append(self.turn_frame(turn, active=True))
-        for turn in reversed(dbg.history):
-            frames.append(self.turn_frame(turn, active=False))
-        return frames
+    def stack(self) -> list[tuple[TurnFrame, Any, bool]]:
+        """(turn, form frame or None, active) innermost first: forms of each active turn,
+        its turn frame, then ended turns newest first. Frame ids are positions here."""
+        active, ended = self.debugger.visible()
+        entries = [(turn, f, True) for turn in reversed(active)
+                   for f in [*reversed(turn.forms), None]]
+        entries += [(turn, None, False) for turn in reversed(ended)]
+        self.frames = {i + 1: (turn, f) for i, (turn, f, _) in enumerate(entries)}
+        return entries
 
-    def new_frame(self, turn: TurnFrame, form_frame: Any) -> int:
-        frame_id = len(self.frames) + 1
-        self.frames[frame_id] = (turn, form_frame)
-        return frame_id
-
-    def form_frame(self, turn: TurnFrame, form_frame: Any) -> dict[str, Any]:
+    def form_frame(self, frame_id: int, turn: TurnFrame, form_frame: Any) -> dict[str, Any]:
         syntax = getattr(form_frame.form, "syntax", None)
         if syntax is None:  # generated code: show where its nearest written form is
             written = [f for f in turn.forms if f.depth < form_frame.depth
                        and getattr(f.form, "syntax", None) is not None]
             syntax = written[-1].form.syntax if written else None
         line, column = turn.version.line_of(syntax.start) if syntax else (1, 1)
-        frame = {"id": self.new_frame(turn, form_frame), "name": short(pr(form_frame.form), 60),
+        frame = {"id": frame_id, "name": short(pr(form_frame.form), 60),
                  "source": turn.version.source(), "line": line, "column": column}
         if getattr(form_frame.form, "syntax", None) is None:
             frame["presentationHint"] = "subtle"
         return frame
 
-    def turn_frame(self, turn: TurnFrame, active: bool) -> dict[str, Any]:
+    def turn_frame(self, frame_id: int, turn: TurnFrame, active: bool) -> dict[str, Any]:
         v = turn.version
-        forms = body_forms(v.text)
-        line, column = v.line_of(forms[0].syntax.start) if forms and \
-            getattr(forms[0], "syntax", None) else (1, 1)
-        frame = {"id": self.new_frame(turn, None), "name": f"turn {v.turn} of {v.handle}",
+        entry = turn.entry_offset()
+        line, column = v.line_of(entry) if entry is not None else (1, 1)
+        frame = {"id": frame_id, "name": f"turn {v.turn} of {v.handle}",
                  "source": v.source(), "line": line, "column": column}
         if not active:
             frame["presentationHint"] = "subtle"
         return frame
 
     def on_stackTrace(self, request: dict, args: dict) -> None:
-        frames = self.stack()
+        """The requested window of frames (only those are rendered)."""
+        entries = self.stack()
         start = args.get("startFrame", 0)
-        levels = args.get("levels") or len(frames)
-        self.writer.response(request, {"stackFrames": frames[start:start + levels],
-                                       "totalFrames": len(frames)})
+        levels = args.get("levels") or len(entries)
+        frames = [self.form_frame(i + 1, turn, f) if f is not None
+                  else self.turn_frame(i + 1, turn, active)
+                  for i, (turn, f, active) in enumerate(entries[start:start + levels], start)]
+        self.writer.response(request, {"stackFrames": frames, "totalFrames": len(entries)})
 
     def on_source(self, request: dict, args: dict) -> None:
         ref = args.get("sourceReference") or (args.get("source") or {}).get("sourceReference")
-        version = self.need_debugger().versions.get(ref)
+        version = self.debugger.versions.get(ref)
         if version is None:
-            raise LaunchError(f"unknown source reference {ref}")
+            raise RequestError(f"unknown source reference {ref}")
         self.writer.response(request, {"content": version.text, "mimeType": "text/x-spell"})
 
     def on_loadedSources(self, request: dict, args: dict) -> None:
-        dbg = self.need_debugger()
+        dbg = self.debugger
         self.writer.response(request, {"sources": [v.source() for v in dbg.known_versions()]})
 
     # -- scopes, variables, evaluate ------------------------------------------------------
@@ -296,9 +325,10 @@ class Adapter:
     def on_scopes(self, request: dict, args: dict) -> None:
         turn, form_frame = self.frames[args["frameId"]]
         scope = form_frame.scope if form_frame is not None else turn.scope
-        dbg = self.need_debugger()
+        dbg = self.debugger
         bindings = {s.name if hasattr(s, "name") else str(s): v for s, v in scope.items()}
-        effects = dbg.effects
+        effects = dbg.effects if dbg.view is None else [
+            r for r in dbg.effects if r["turn"] <= turn.version.turn]
         scopes = [
             ("Bindings", "locals", lambda: sorted(bindings.items()), len(bindings)),
             ("Program", None, lambda: self.program_items(turn), None),
@@ -317,7 +347,7 @@ class Adapter:
 
     def program_items(self, turn: TurnFrame) -> list[dict]:
         """The do-block forms, the last one the live trailing expression."""
-        forms = body_forms(turn.version.text)
+        forms = turn.version.forms
         return [{"name": f"{i} {'trailing (live)' if i == len(forms) - 1 else 'inert'}",
                  "value": short(pr(form)), "variablesReference": 0,
                  "presentationHint": {"kind": "data"}} for i, form in enumerate(forms)]
@@ -332,7 +362,7 @@ class Adapter:
                 "namedVariables": len(fields)}
 
     def run_items(self, turn: TurnFrame) -> list[tuple[str, Any]]:
-        dbg = self.need_debugger()
+        dbg = self.debugger
         return [("agent", turn.version.handle), ("turn", turn.version.turn),
                 ("kind", turn.kind), ("model turns", dbg.model_turns),
                 ("cost usd", round(dbg.cost_usd, 6)), ("effects", len(dbg.effects)),
@@ -359,9 +389,25 @@ class Adapter:
                                        "variablesReference": var["variablesReference"],
                                        **{k: v for k, v in var.items() if k.endswith("Variables")}})
 
+    def on_spell_programDiff(self, request: dict, args: dict) -> None:
+        """Program before/after of the last self-edit (or of the given turn's)."""
+        turn = args.get("turn")
+        edits = [e for e in self.debugger.edits if turn is None or e.turn == turn]
+        if not edits:
+            raise RequestError("no self-edit recorded" + (f" in turn {turn}" if turn else ""))
+        e = edits[-1]
+        self.writer.response(request, {"handle": e.handle, "turn": e.turn, "kind": e.kind,
+                                       "before": e.before, "after": e.after})
+
 
 def serve_stdio() -> int:
     """Run one debug session on this process's stdin/stdout."""
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # stray prints must not corrupt the protocol stream
-    return Adapter(sys.stdin.buffer, out).serve()
+    code = Adapter(sys.stdin.buffer, out).serve()
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate()
+           if t is not threading.main_thread()):
+        # a run stuck in a model call or a tool cannot be interrupted; leave anyway
+        sys.stderr.flush()
+        os._exit(code)
+    return code

@@ -6,8 +6,10 @@ blocked listener so the harness unwinds (its journal is closed by the session)."
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -20,6 +22,9 @@ MAIN = ":main"
 FILTERS = {
     "selfEdit": "Self-edit", "effect": "Effect", "modelCall": "Model call",
     "error": "Error and recovery", "uncaught": "Uncaught error"}
+
+
+DEFINING = {"def", "defn", "defmacro", "persist"}  # heads that bind their second element
 
 
 class SessionEnded(BaseException):
@@ -46,6 +51,11 @@ class Version:
             return {"name": Path(self.path).name, "path": self.path}
         return {"name": self.name, "sourceReference": self.ref}
 
+    @cached_property
+    def forms(self) -> list[Any]:
+        """The do-block forms of this version (read once)."""
+        return body_forms(self.text)
+
     def line_of(self, offset: int) -> tuple[int, int]:
         """1-based line and column of an offset into the text."""
         line = self.text.count("\n", 0, offset)
@@ -67,6 +77,16 @@ class TurnFrame:
     kind: str
     forms: list[FormFrame] = field(default_factory=list)
     scope: dict = field(default_factory=dict)     # latest top-level scope of the turn
+    entry: int | None = None                      # offset of its first evaluated form
+
+    def entry_offset(self) -> int | None:
+        """Where the turn starts evaluating: its first evaluated written form, else its
+        first do-block form."""
+        if self.entry is None:
+            forms = self.version.forms
+            if forms and getattr(forms[0], "syntax", None) is not None:
+                self.entry = forms[0].syntax.start
+        return self.entry
 
 
 @dataclass
@@ -132,34 +152,42 @@ def hit_matches(condition: str | None, hits: int) -> bool:
     return hits == int(text)
 
 
+def hit_problem(condition: str | None) -> str | None:
+    """Why a hit condition cannot be used (None when it can)."""
+    try:
+        hit_matches(condition, 1)
+    except ValueError:
+        return f"hit count {condition!r} is not N, ==N, >=N, >N or %N"
+    return None
+
+
 class Debugger:
     """State of the debugged run and the rules that decide where it stops."""
 
-    def __init__(self, send: Callable[[str, dict], None], program: Path | None,
-                 program_text: str, stop_on_entry: bool) -> None:
+    def __init__(self, send: Callable[[str, dict], None]) -> None:
         self.send = send
-        self.program = program
-        self.program_text = program_text
-        self.stop_on_entry = stop_on_entry
+        self.program: Path | None = None
+        self.program_text = ""
+        self.stop_on_entry = False
         self.cond = threading.Condition()
         self.paused = False
         self.ended = False                 # the client left: unwind the run
         self.pause_requested = False
         self.step: tuple[str, int, int] | None = None   # (kind, turn level, depth)
-        self.stop_reason: dict[str, Any] = {}
         self.filters: set[str] = set()
         self.line_bps: dict[Any, list[Breakpoint]] = {}   # source key -> breakpoints
         self.function_bps: list[Breakpoint] = []
+        self.data_bps: list[Breakpoint] = []              # on binding names
         self.next_bp = 1
         self.turns: list[TurnFrame] = []                  # active turns, innermost last
         self.history: list[TurnFrame] = []                # ended turns
         self.versions: dict[int, Version] = {}            # sourceReference -> version
-        self.threads: dict[str, int] = {MAIN: 1}
+        self.threads: dict[str, int] = {}                 # agent handle -> thread id
         self.effects: list[dict[str, Any]] = []
         self.edits: list[ev.SelfEdit] = []
         self.model_turns = 0
         self.cost_usd = 0.0
-        self.result: ev.RunEnded | None = None
+        self.view: int | None = None      # index into `history` while looking back
 
     # -- the listener ---------------------------------------------------------------------
 
@@ -189,7 +217,9 @@ class Debugger:
         if self.step and self.step[0] == "out" and level <= self.step[1]:
             self.stop("step", f"end of turn {e.turn} of {e.handle}")
         if self.turns:
-            self.history.append(self.turns.pop())
+            ended = self.turns.pop()
+            ended.forms = []
+            self.history.append(ended)
 
     def on_FormEvaluating(self, e: ev.FormEvaluating) -> None:
         if not self.turns:
@@ -201,6 +231,8 @@ class Debugger:
         forms.append(FormFrame(e.form, e.scope, e.depth))
         if e.depth == 1:
             top.scope = e.scope
+            if top.entry is None and getattr(e.form, "syntax", None) is not None:
+                top.entry = e.form.syntax.start
         reason = self.form_stop(top, forms[-1])
         if reason:
             self.stop(*reason)
@@ -247,7 +279,6 @@ class Debugger:
             self.stop("exception", f"Recovered {e.kind} error (attempt {e.count})", e.error)
 
     def on_RunEnded(self, e: ev.RunEnded) -> None:
-        self.result = e
         if e.error and "uncaught" in self.filters:
             self.stop("exception", f"Uncaught error: {short(e.error, 120)}", e.error)
 
@@ -255,7 +286,9 @@ class Debugger:
 
     def form_stop(self, top: TurnFrame, frame: FormFrame) -> tuple[str, ...] | None:
         syntax = getattr(frame.form, "syntax", None)
-        if self.step and syntax is not None and self.step_done(frame.depth):
+        # steps stop at written forms, or anywhere once back in a caller's turn
+        if self.step and self.step_done(frame.depth) and (
+                syntax is not None or len(self.turns) < self.step[1]):
             return ("step",)
         if syntax is not None:
             key = (top.version.handle, top.version.turn)
@@ -263,10 +296,15 @@ class Debugger:
                 if bp.offsets.get(key) == syntax.start and self.should_break(bp, frame):
                     return ("breakpoint", f"breakpoint {bp.id}", "", bp.id)
         head = frame.form[0] if frame.form else None
-        if type(head) is Symbol:
-            for bp in self.function_bps:
-                if bp.name == head.name and self.should_break(bp, frame):
-                    return ("function breakpoint", f"call of {bp.name}", "", bp.id)
+        if type(head) is not Symbol:
+            return None
+        for bp in self.function_bps:
+            if bp.name == head.name and self.should_break(bp, frame):
+                return ("function breakpoint", f"call of {bp.name}", "", bp.id)
+        if head.name in DEFINING and len(frame.form) > 1 and type(frame.form[1]) is Symbol:
+            for bp in self.data_bps:
+                if bp.name == frame.form[1].name and self.should_break(bp, frame):
+                    return ("data breakpoint", f"{head.name} {bp.name}", "", bp.id)
         return None
 
     def step_done(self, depth: int) -> bool:
@@ -299,7 +337,6 @@ class Debugger:
 
     def interpolate(self, message: str, scope: dict) -> str:
         """A logpoint message with `{expr}` parts replaced by their values."""
-        import re
 
         def value(m: re.Match) -> str:
             try:
@@ -318,7 +355,6 @@ class Debugger:
             self.paused = True
             self.pause_requested = False
             self.step = None
-            self.stop_reason = {"reason": reason, "description": description}
         body = {"reason": reason, "threadId": self.thread_of(handle),
                 "allThreadsStopped": True}
         if description:
@@ -337,6 +373,7 @@ class Debugger:
     def resume(self, step: str | None = None) -> None:
         """Continue the run; `step` is in, next or out (from the current position)."""
         with self.cond:
+            self.view = None
             if step is not None:
                 depth = self.turns[-1].forms[-1].depth if self.turns and \
                     self.turns[-1].forms else 0
@@ -344,8 +381,55 @@ class Debugger:
             self.paused = False
             self.cond.notify_all()
 
+    # -- time travel over what was recorded (no model or tool call) -----------------------
+
+    def visible(self) -> tuple[list[TurnFrame], list[TurnFrame]]:
+        """(active turns, innermost last; ended turns) seen from the live position or from
+        the recorded turn being viewed."""
+        if self.view is None:
+            return self.turns, self.history
+        return [self.history[self.view]], self.history[:self.view]
+
+    def step_back(self) -> str:
+        """View the turn before the one shown; a description for the stopped event."""
+        target = (len(self.history) if self.view is None else self.view) - 1
+        if target < 0:
+            return "no earlier turn was recorded"
+        self.view = target
+        return f"recorded turn {self.history[target].version.turn} (time travel)"
+
+    def step_forward(self) -> str:
+        """View the next recorded turn, or return to the live position."""
+        if self.view is not None:
+            self.view += 1
+            if self.view < len(self.history):
+                return f"recorded turn {self.history[self.view].version.turn} (time travel)"
+            self.view = None
+        return "back at the live position"
+
+    def reverse_continue(self) -> str:
+        """Back to the latest earlier turn holding a line breakpoint's form, else the
+        first turn."""
+        start = len(self.history) if self.view is None else self.view
+        keys = {key for bp in self.all_line_bps() for key in bp.offsets}
+        for index in range(start - 1, -1, -1):
+            v = self.history[index].version
+            if (v.handle, v.turn) in keys:
+                self.view = index
+                return f"breakpoint in recorded turn {v.turn} (time travel)"
+        self.view = 0 if self.history else None
+        return "first recorded turn (time travel)" if self.history else \
+            "no earlier turn was recorded"
+
+    def launch(self, program: Path | None, program_text: str, stop_on_entry: bool) -> None:
+        """What is debugged; breakpoints may have been set before."""
+        self.program = program
+        self.program_text = program_text
+        self.stop_on_entry = stop_on_entry
+
     def request_pause(self) -> None:
-        self.pause_requested = True
+        if not self.paused:
+            self.pause_requested = True
 
     def end(self) -> None:
         """The client left: wake and unwind the run thread at its next event."""
@@ -356,7 +440,8 @@ class Debugger:
     # -- threads, versions, breakpoints ---------------------------------------------------
 
     def thread_of(self, handle: str) -> int:
-        """A stable thread id per agent handle; new handles announce a thread."""
+        """A stable thread id per agent handle (:main is 1, spawned agents follow in the
+        order they appear); a new handle announces its thread."""
         if handle not in self.threads:
             self.threads[handle] = len(self.threads) + 1
             self.send("thread", {"reason": "started", "threadId": self.threads[handle]})
@@ -399,36 +484,55 @@ class Debugger:
     def set_line_breakpoints(self, source: dict, specs: list[dict]) -> list[dict]:
         """Replace the breakpoints of a source; each binds to the form on its line."""
         key = self.source_key(source)
-        text = self.source_text(key)
-        placed, answers = [], []
+        text = self.source_text(key) or ""
+        made = [self.line_breakpoint(spec, text, key) for spec in specs]
+        # replaced, not mutated: the run thread may be iterating the old mapping
+        self.line_bps = {**self.line_bps, key: [bp for bp, answer in made if answer["verified"]]}
+        return [answer for _, answer in made]
+
+    def line_breakpoint(self, spec: dict, text: str, key: Any) -> tuple[Breakpoint, dict]:
+        """A breakpoint on the form at `spec`'s line, and the answer for the client."""
+        problem = hit_problem(spec.get("hitCondition"))
+        form = None if problem else form_at(text, spec["line"], spec.get("column"))
+        bp = Breakpoint(self.next_bp, form.syntax.src if form is not None else "",
+                        condition=spec.get("condition") or None,
+                        hit_condition=spec.get("hitCondition") or None,
+                        log_message=spec.get("logMessage"))
+        self.next_bp += 1
+        if form is None:
+            return bp, {"id": bp.id, "verified": False, "line": spec["line"],
+                        "message": problem or "no Spell form starts on this line"}
+        for version in self.known_versions():
+            self.locate(bp, version)
+        line, column = Version("", 0, text).line_of(form.syntax.start)
+        bp.shown = (key, line)
+        return bp, {"id": bp.id, "verified": True, "line": line, "column": column}
+
+    def named_breakpoints(self, specs: list[dict], key: str) -> list[Breakpoint]:
+        """Function or data breakpoints: a name (`spec[key]`), condition, hit count."""
+        made = []
         for spec in specs:
-            form = form_at(text, spec["line"], spec.get("column")) if text else None
-            bp = Breakpoint(self.next_bp, form.syntax.src if form is not None else "",
-                            condition=spec.get("condition") or None,
-                            hit_condition=spec.get("hitCondition") or None,
-                            log_message=spec.get("logMessage"))
+            made.append(Breakpoint(self.next_bp, name=spec[key],
+                                   condition=spec.get("condition") or None,
+                                   hit_condition=spec.get("hitCondition") or None))
             self.next_bp += 1
-            answer = {"id": bp.id, "verified": form is not None, "line": spec["line"]}
-            if form is None:
-                answer["message"] = "no Spell form starts on this line"
-            else:
-                placed.append(bp)
-                for version in self.known_versions():
-                    self.locate(bp, version)
-                answer["line"], answer["column"] = Version("", 0, text).line_of(form.syntax.start)
-                bp.shown = (key, answer["line"])
-            answers.append(answer)
-        self.line_bps[key] = placed
-        return answers
+        return made
 
     def set_function_breakpoints(self, specs: list[dict]) -> list[dict]:
-        self.function_bps = []
-        for spec in specs:
-            bp = Breakpoint(self.next_bp, name=spec["name"], condition=spec.get("condition"),
-                            hit_condition=spec.get("hitCondition"))
-            self.next_bp += 1
-            self.function_bps.append(bp)
-        return [{"id": bp.id, "verified": True} for bp in self.function_bps]
+        self.function_bps = self.named_breakpoints(specs, "name")
+        return [self.named_answer(bp) for bp in self.function_bps]
+
+    def named_answer(self, bp: Breakpoint) -> dict[str, Any]:
+        problem = hit_problem(bp.hit_condition)
+        if problem:
+            bp.name = ""  # never matches a head or a binding
+            return {"id": bp.id, "verified": False, "message": problem}
+        return {"id": bp.id, "verified": True}
+
+    def set_data_breakpoints(self, specs: list[dict]) -> list[dict]:
+        """Stop when a form (re)defines one of these binding names."""
+        self.data_bps = self.named_breakpoints(specs, "dataId")
+        return [self.named_answer(bp) for bp in self.data_bps]
 
     def locate(self, bp: Breakpoint, version: Version) -> int | None:
         """Where the breakpoint's form starts in a version (its first occurrence)."""

@@ -21,8 +21,6 @@ def short(text: str, limit: int = MAX_VALUE) -> str:
 
 def show(value: Any) -> str:
     """The inline text of a value: printed Spell, truncated."""
-    if isinstance(value, (dict,)) and not isinstance(value, SMap):
-        return short("{" + ", ".join(f"{k}: {show(v)}" for k, v in value.items()) + "}")
     return short(pr(value))
 
 
@@ -30,8 +28,6 @@ def children(value: Any) -> list[tuple[str, Any]] | None:
     """Named children of a structured value; None for atoms."""
     if isinstance(value, SMap):
         return [(pr(k), v) for k, v in value.items()]
-    if isinstance(value, dict):
-        return [(str(k), v) for k, v in value.items()]
     if isinstance(value, INDEXED):
         return [(str(i), v) for i, v in enumerate(value)]
     return None
@@ -41,7 +37,7 @@ def counts(value: Any) -> dict[str, int]:
     """`indexedVariables`/`namedVariables` hints so clients page large values."""
     if isinstance(value, INDEXED):
         return {"indexedVariables": len(value)}
-    if isinstance(value, (SMap, dict)):
+    if isinstance(value, SMap):
         return {"namedVariables": len(value)}
     return {}
 
@@ -60,15 +56,13 @@ class References:
         self.table[ref] = producer
         return ref
 
-    def variable(self, name: str, value: Any, kind: str | None = None) -> dict[str, Any]:
-        """A DAP Variable; structured values get a reference to their children."""
-        kids = children(value)
-        ref = self.add(lambda: children(value) or []) if kids else 0
-        var = {"name": name, "value": show(value), "type": type(value).__name__,
-               "variablesReference": ref, **(counts(value) if kids else {})}
-        if kind:
-            var["presentationHint"] = {"kind": kind}
-        return var
+    def variable(self, name: str, value: Any) -> dict[str, Any]:
+        """A DAP Variable; non-empty collections get a reference to their children,
+        listed only when the client asks."""
+        nested = isinstance(value, (SMap, *INDEXED)) and len(value) > 0
+        ref = self.add(lambda: children(value) or []) if nested else 0
+        return {"name": name, "value": show(value), "type": type(value).__name__,
+                "variablesReference": ref, **(counts(value) if nested else {})}
 
     def variables(self, ref: int, start: int = 0, count: int = 0) -> list[dict[str, Any]]:
         producer = self.table.get(ref)

@@ -63,39 +63,43 @@ class EffectRecorder:
         form, span = form_location(rt.form)
         self.run.bus.emit(ev.EffectStarted(self.handle, self.turn, seq, inner.name, form,
                                            tuple(span) if span else None, list(args)))
-        if self.replay is not None:
-            return self.replayed(seq, inner.name, [serialize(a, -1) for a in args])
+        unsafe = rt.ctx.unsafe_active
         started = time.monotonic()
+        if self.replay is not None:
+            result = self.replayed(seq, inner.name, args)
+            self.finish(seq, inner.name, form, span, args, started, unsafe, result=result)
+            return result
         try:
             result = inner.fn(rt, *args) if inner.takes_rt else inner.fn(*args)
         except (SpellError, FatalError, TurnSignal):
             raise
         except BuiltinError as e:
-            self.finish(seq, inner.name, form, span, args, started, error=e.detail)
+            self.finish(seq, inner.name, form, span, args, started, unsafe, error=e.detail)
             raise
-        self.finish(seq, inner.name, form, span, args, started, result=result)
+        self.finish(seq, inner.name, form, span, args, started, unsafe, result=result)
         return result
 
     def finish(self, seq: int, fn: str, form: str, span: Any, args: tuple, started: float,
-               result: Any = None, error: str | None = None) -> None:
+               unsafe: bool, result: Any = None, error: str | None = None) -> None:
         duration = (time.monotonic() - started) * 1000
         self.run.journal.effect(handle=self.handle, turn=self.turn, seq=seq, fn=fn, args=args,
                                 form=form, span=span, result=result, error=error,
-                                duration_ms=duration)
+                                duration_ms=duration, unsafe=unsafe)
         self.run.bus.emit(ev.EffectFinished(self.handle, self.turn, seq, fn, result, error,
                                             duration))
 
-    def replayed(self, seq: int, fn: str, args: list) -> Any:
-        """The recorded result of effect `seq`; divergence is fatal (spec 7.8)."""
+    def replayed(self, seq: int, fn: str, args: tuple) -> Any:
+        """The recorded result of effect `seq` (its error is raised as recorded);
+        divergence is fatal (spec 7.8). Nothing runs."""
+        literal_args = [serialize(a, -1) for a in args]
         record = next((r for r in self.replay if r.get("seq") == seq), None)
-        if record is None or record.get("fn") != fn or record.get("args") != args:
+        if record is None or record.get("fn") != fn or record.get("args") != literal_args:
             expected = "nothing" if record is None else f"{record.get('fn')} {record.get('args')}"
             raise FatalError(f"replay diverged: {self.handle} turn {self.turn} effect {seq}: "
-                             f"expected {expected}, got {fn} {args}")
-        self.run.bus.emit(ev.EffectFinished(self.handle, self.turn, seq, fn,
-                                            record.get("result"), record.get("error"), 0.0,
-                                            replayed=True))
-        if "error" in record and record["error"] is not None:
+                             f"expected {expected}, got {fn} {literal_args}")
+        if record.get("error") is not None:
+            self.run.bus.emit(ev.EffectFinished(self.handle, self.turn, seq, fn, None,
+                                                record["error"], 0.0, replayed=True))
             raise BuiltinError(record["error"])
         return self.run.literal_value(record["result"])
 

@@ -26,6 +26,7 @@ from .transports.base import Response, Transport, TransportError
 
 EXIT_OK, EXIT_SPELL_ERROR, EXIT_CONFIG, EXIT_BUDGET, EXIT_FATAL = 0, 1, 2, 3, 4
 MAIN = ":main"
+FORK_FAILED = "Function call failed: !llm-self: "
 
 
 class TailTurn(TurnSignal):
@@ -144,7 +145,12 @@ class Run:
         if depth > self.profile.max_fork_depth:
             raise FatalError("LLM recursion limit exceeded")
         nested = Counters(recoveries=counters.recoveries, fork_depth=depth)
-        return self.chain(handle, prefix=prefix, kind="fork", counters=nested)
+        try:
+            return self.chain(handle, prefix=prefix, kind="fork", counters=nested)
+        except SpellError as e:  # the fork failed for good (recovery off): spec 7.6.4
+            if e.message.startswith(FORK_FAILED):
+                raise  # reported once however deep the forks nest (D7)
+            raise e.rewrapped(FORK_FAILED) from None
 
     def chain(self, handle: str, *, counters: Counters, kind: str, text: str | None = None,
               prefix: str | None = None) -> Any:
@@ -186,7 +192,7 @@ class Run:
     def evaluate_with_recovery(self, handle: str, turn: int, program: Any, text: str,
                                counters: Counters) -> Any:
         cache = self.caches.setdefault((handle, counters.fork_depth), ProgramCache()) \
-            if self.incremental else None
+            if self.incremental and not self.config.unsafe_upstream_eval else None
         outcome, error, effects_ran = self.evaluate_once(handle, turn, program, counters, cache)
         if error is None:
             return self.finish_turn(handle, turn, program, text, outcome)

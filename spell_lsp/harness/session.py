@@ -6,6 +6,8 @@ derived from the source text, the `RunConfig` and a model spec."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from .. import __version__
@@ -17,6 +19,7 @@ from .run import RunResult, run_program
 from .transports.base import TransportError
 
 SECRET_ENV = ("ANTHROPIC_API_KEY",)
+PAID_DEFAULT_USD = 1.0  # spec 7.7: a paid run without a budget stops at one dollar
 
 
 def effect_namespaces(config: RunConfig) -> dict[str, Any]:
@@ -66,9 +69,11 @@ def replay_effects_of(spec: str) -> list[dict]:
 
 
 def start_run(source: str, config: RunConfig, model: str, *,
-              bus: ev.EventBus | None = None, incremental: bool = True) -> RunResult:
-    """Run `source` with the transport `model` names; the journal goes under the runs
-    folder of the workspace. Raises ConfigError for a bad model spec."""
+              bus: ev.EventBus | None = None, incremental: bool = True,
+              program: Path | None = None) -> RunResult:
+    """Run `source` (read from `program`, when it came from a file) with the transport
+    `model` names; the journal goes under the runs folder of the workspace. Raises
+    ConfigError for a bad model spec."""
     from .prompt import system_prompt
     from .transports import make_transport
     try:
@@ -77,12 +82,14 @@ def start_run(source: str, config: RunConfig, model: str, *,
                                    max_tokens=config.profile.max_tokens)
     except (ValueError, OSError, TransportError) as e:
         raise ConfigError(str(e)) from None
+    if transport.name.startswith("anthropic") and config.profile.budget_usd is None:
+        config = replace(config, profile=replace(config.profile, budget_usd=PAID_DEFAULT_USD))
     replay_effects = replay_effects_of(model) if model.startswith("replay:") else None
     run_id, path = new_run(config.journal_root)
     journal = Journal(path, secrets=secrets())
     journal.run(run_id=run_id, profile=config.profile.name, transport=transport.name,
                 model=transport.model, workspace=str(config.workspace),
-                options=run_options(config), spell_version=__version__)
+                options=run_options(config, program), spell_version=__version__)
     prompt = system_prompt(namespace_infos(config.profile.namespaces),
                            prefill=transport.prefill, base=config.profile.system_prompt)
     try:
@@ -95,9 +102,12 @@ def start_run(source: str, config: RunConfig, model: str, *,
         journal.close()
 
 
-def run_options(config: RunConfig) -> dict[str, Any]:
+def run_options(config: RunConfig, program: Path | None) -> dict[str, Any]:
+    """The run record's options; `program` names the file so tools (inlay hints, the
+    debugger) can find the runs of a file."""
     p = config.profile
-    return {"namespaces": list(p.namespaces), "allow_shell": p.allow_shell,
+    return {"program": str(program.resolve()) if program is not None else None,
+            "namespaces": list(p.namespaces), "allow_shell": p.allow_shell,
             "max_turns": p.max_turns, "budget_usd": p.budget_usd,
             "unsafe_upstream_eval": config.unsafe_upstream_eval, "recover": p.recover}
 

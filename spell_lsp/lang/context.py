@@ -54,6 +54,7 @@ class Context:
     capability: bool = False
     in_future: bool = False
     unsafe_upstream_eval: bool = False
+    unsafe_active: bool = False   # the capability came from an `eval` (unsafe_upstream_eval)
     agent: Any = None
     on_form: Callable[..., None] | None = None
 

@@ -284,13 +284,14 @@ class Interp:
     def eval_builtin(self, form: Any, scope: dict, flags: int) -> Any:
         """`eval`: capability-neutral (D5) unless the run restores upstream behaviour.
         Errors pass through unwrapped, as from the wrapper's eval (spec 5.2, E32)."""
-        saved = self.ctx.capability
-        if self.ctx.unsafe_upstream_eval:
-            self.ctx.capability = True
+        ctx = self.ctx
+        saved = ctx.capability, ctx.unsafe_active
+        if ctx.unsafe_upstream_eval and not ctx.capability:
+            ctx.capability = ctx.unsafe_active = True
         try:
             return self.ev(form, dict(scope), flags)
         finally:
-            self.ctx.capability = saved
+            ctx.capability, ctx.unsafe_active = saved
 
     def call_fn(self, f: SMap, args: list, caller: dict, form: Any, flags: int) -> Any:
         """Call a Spell function: dynamic scope, parameters destructured, fn-level recur."""

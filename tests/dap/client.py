@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from spell_lsp.dap.protocol import encode_message, read_message
 
@@ -101,7 +101,7 @@ class DapClient:
     # -- session helpers ------------------------------------------------------------------
 
     def start(self, launch: dict, *, filters: list[str] = (), breakpoints: dict | None = None,
-              functions: list[str] = ()) -> dict:
+              functions: list = ()) -> dict:
         """initialize, launch, breakpoints, configurationDone; the launch response."""
         self.ok("initialize", {"adapterID": "spell", "linesStartAt1": True,
                                "columnsStartAt1": True})
@@ -113,7 +113,8 @@ class DapClient:
         for path, lines in (breakpoints or {}).items():
             self.ok("setBreakpoints", {"source": {"path": str(path)}, "breakpoints": lines})
         if functions:
-            self.ok("setFunctionBreakpoints", {"breakpoints": [{"name": n} for n in functions]})
+            self.ok("setFunctionBreakpoints", {"breakpoints": [
+                {"name": f} if isinstance(f, str) else f for f in functions]})
         self.ok("configurationDone")
         return response
 

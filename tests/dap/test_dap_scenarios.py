@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -63,10 +64,20 @@ def test_self_edit_stop_shows_effects_then_runs_to_the_end(dap, agent):
     assert list(program_forms)[-1] == "3 trailing (live)"
     text = dap.ok("source", {"sourceReference": frames[0]["source"]["sourceReference"]})
     assert "(io/read-lines \"notes.txt\")" in text["content"]
+    diff = dap.ok("spell/programDiff")
+    assert diff["turn"] == 1 and diff["after"].startswith(diff["before"])
+    assert "(def xs" in diff["after"][len(diff["before"]):]
+    dap.ok("stepBack", {"threadId": 1})
+    assert "recorded turn 0" in dap.stopped()["description"]
+    back = dap.ok("stackTrace", {"threadId": 1})["stackFrames"]
+    assert [f["name"] for f in back] == ["turn 0 of :main"]
+    assert variables(dap, scopes(dap, back[0]["id"])["Effects"]) == {}
     dap.ok("setExceptionBreakpoints", {"filters": []})
     dap.ok("continue", {"threadId": 1})
     assert dap.event("exited")["exitCode"] == 0
     dap.event("terminated")
+    assert dap.all_events("spell/agent") == [{"handle": ":main", "threadId": 1}]
+    assert dap.ok("threads")["threads"] == [{"id": 1, "name": "agent :main"}]
     loaded = [e["source"]["name"] for e in dap.all_events("loadedSource")]
     assert loaded == [f"main · turn {n}" for n in range(1, 5)]
 
@@ -119,7 +130,9 @@ def test_line_breakpoint_keeps_its_form_through_a_rethink(dap, agent):
 
 
 def test_fork_is_stepped_into_and_out_of(dap, agent):
-    dap.start({"program": str(agent("hello-fork"))}, functions=["!llm-self"])
+    # the first !llm-self call is turn 0's `(!extend)`; the second is the fork
+    dap.start({"program": str(agent("hello-fork"))},
+              functions=[{"name": "!llm-self", "hitCondition": "2"}])
     stop = dap.stopped()
     assert stop["reason"] == "function breakpoint"
     assert dap.top_frame()["name"] == '(!llm-self "Reply with the string World.")'
@@ -140,11 +153,9 @@ def test_fork_is_stepped_into_and_out_of(dap, agent):
 
 
 def test_pause_inside_an_endless_loop_then_disconnect(dap, tmp_path):
-    program = tmp_path / "spin.spell"
-    program.write_text(SPIN)
-    (tmp_path / "spin.script.jsonl").write_text("")
-    dap.start({"program": str(program)})
-    dap.event("output", lambda b: "turn 0" in b["output"])
+    dap.start({"program": str(spin_program(tmp_path))})
+    dap.event("spell/turn")
+    time.sleep(0.5)  # let the loop spin before pausing it
     dap.ok("pause", {"threadId": 1})
     assert dap.stopped()["reason"] == "pause"
     top = dap.top_frame()
@@ -187,3 +198,193 @@ def test_wrong_launch_config_is_an_error_response(dap, tmp_path, launch, field):
     response = dap.start(launch)
     assert not response["success"] and f"'{field}'" in response["message"]
     assert dap.ok("threads")["threads"] == [{"id": 1, "name": "agent :main"}]
+
+
+COUNT = (
+    '; counting\n'
+    '(quine completion (eval (do (quine prompt "count")\n'
+    '  (def total (reduce (fn [acc i]\n'
+    '    (+ acc i)) 0 (range 5)))\n'
+    '  total)))\n')
+
+
+def counting_program(tmp_path: Path) -> Path:
+    program = tmp_path / "count.spell"
+    program.write_text(COUNT)
+    (tmp_path / "count.script.jsonl").write_text("")
+    return program
+
+
+@pytest.mark.parametrize("spec, stops, logged", [
+    ({"line": 4}, 5, []),
+    ({"line": 4, "condition": "(= i 3)"}, 1, []),
+    ({"line": 4, "hitCondition": ">=4"}, 2, []),
+    ({"line": 4, "hitCondition": "%2"}, 2, []),
+    ({"line": 4, "logMessage": "i={i} acc={acc}"}, 0,
+     ["i=0 acc=0", "i=1 acc=0", "i=2 acc=1", "i=3 acc=3", "i=4 acc=6"]),
+])
+def test_breakpoint_conditions_hit_counts_and_logpoints(dap, tmp_path, spec, stops, logged):
+    program = counting_program(tmp_path)
+    dap.start({"program": str(program)}, breakpoints={program: [spec]})
+    tops = run_to_end(dap)
+    assert len(tops) == stops and all(t["name"] == "(+ acc i)" for t in tops)
+    lines = [o["output"].strip() for o in dap.all_events("output")]
+    assert [line for line in lines if line.startswith("i=")] == logged
+
+
+def test_condition_stop_shows_the_frame_bindings(dap, tmp_path):
+    program = counting_program(tmp_path)
+    dap.start({"program": str(program)},
+              breakpoints={program: [{"line": 4, "condition": "(= i 3)"}]})
+    assert dap.stopped()["reason"] == "breakpoint"
+    frame = dap.top_frame()
+    assert (frame["line"], frame["column"]) == (4, 5)
+    bindings = variables(dap, scopes(dap, frame["id"])["Bindings"])
+    assert bindings["i"]["value"] == "3" and bindings["acc"]["value"] == "3"
+    assert dap.ok("evaluate", {"expression": "(* acc i)", "frameId": frame["id"],
+                               "context": "repl"})["result"] == "9"
+
+
+def test_large_values_are_paged_and_truncated(dap, tmp_path):
+    program = counting_program(tmp_path)
+    dap.start({"program": str(program), "stopOnEntry": True})
+    dap.stopped()
+    frame = dap.top_frame()
+    big = dap.ok("evaluate", {"expression": "(vec (range 100))", "frameId": frame["id"],
+                              "context": "watch"})
+    assert big["indexedVariables"] == 100
+    page = variables(dap, big["variablesReference"], start=10, count=5)
+    assert list(page) == ["10", "11", "12", "13", "14"] and page["12"]["value"] == "12"
+    text = '(apply str (repeat 500 "a"))'
+    watch = dap.ok("evaluate", {"expression": text, "frameId": frame["id"], "context": "watch"})
+    assert len(watch["result"]) == 200 and watch["result"].endswith("…")
+    repl = dap.ok("evaluate", {"expression": text, "frameId": frame["id"], "context": "repl"})
+    assert repl["result"] == '"' + "a" * 500 + '"'
+
+
+def test_breakpoint_set_in_a_program_version_follows_its_form(dap, agent):
+    dap.start({"program": str(agent("explore-files"))}, filters=["selfEdit"])
+    dap.stopped()
+    source = dap.top_frame()["source"]
+    text = dap.ok("source", {"sourceReference": source["sourceReference"]})["content"]
+    column = text.index('(think "Read') + 1
+    placed = dap.ok("setBreakpoints", {"source": source,
+                                       "breakpoints": [{"line": 1, "column": column}]})
+    assert placed["breakpoints"][0]["verified"]
+    dap.ok("setExceptionBreakpoints", {"filters": []})
+    dap.ok("continue", {"threadId": 1})
+    tops = run_to_end(dap)
+    assert [(t["source"]["name"], t["name"][:6]) for t in tops] == [
+        ("main · turn 3", "(think"), ("main · turn 4", "(think")]
+
+
+@pytest.mark.parametrize("name, program, filters, description", [
+    ("recovery", None, ["error"], "Recovered eval error (attempt 1)"),
+    ("explore-files", None, ["modelCall"], "Model call: model call for turn 1 of :main"),
+    ("bad", '(quine completion (eval (do (quine prompt "x") (first 1 2 3))))', ["uncaught"],
+     "Uncaught error: scripted transport: no completion left for agent main (call 1)"),
+])
+def test_exception_filters_stop_with_a_description(dap, agent, tmp_path, name, program,
+                                                   filters, description):
+    if program is None:
+        path = agent(name)
+    else:
+        path = tmp_path / f"{name}.spell"
+        path.write_text(program)
+        (tmp_path / f"{name}.script.jsonl").write_text("")
+    dap.start({"program": str(path)}, filters=filters)
+    stop = dap.stopped()
+    assert (stop["reason"], stop["description"]) == ("exception", description)
+    dap.ok("setExceptionBreakpoints", {"filters": []})
+    dap.ok("continue", {"threadId": 1})
+    dap.event("terminated")
+
+
+def spin_program(tmp_path: Path) -> Path:
+    program = tmp_path / "spin.spell"
+    program.write_text(SPIN)
+    (tmp_path / "spin.script.jsonl").write_text("")
+    return program
+
+
+def test_disconnect_before_the_run_starts(dap, tmp_path):
+    dap.ok("initialize", {"adapterID": "spell"})
+    assert dap.request("launch", {"program": str(spin_program(tmp_path))})["success"]
+    dap.request("disconnect", {})
+    assert dap.proc.wait(timeout=10) == 0
+    assert not (tmp_path / ".spell").exists()  # configurationDone never came: no run
+
+
+def test_disconnect_while_an_endless_loop_runs(dap, tmp_path):
+    dap.start({"program": str(spin_program(tmp_path))})
+    dap.event("spell/turn")
+    dap.request("disconnect", {})
+    assert dap.proc.wait(timeout=10) == 0
+    assert [t["turn"] for t in journal_of(tmp_path).turns()] == [0]
+
+
+def test_terminate_ends_the_run_with_a_terminated_event(dap, tmp_path):
+    dap.start({"program": str(spin_program(tmp_path))})
+    dap.event("spell/turn")
+    dap.ok("terminate")
+    dap.event("terminated")
+    assert not any(e["event"] == "exited" for e in dap.events)
+
+
+def test_data_breakpoint_stops_where_a_turn_defines_the_binding(dap, agent):
+    dap.ok("initialize", {"adapterID": "spell"})
+    dap.ok("launch", {"program": str(agent("explore-files"))})
+    info = dap.ok("dataBreakpointInfo", {"name": "xs"})
+    dap.ok("setDataBreakpoints", {"breakpoints": [{"dataId": info["dataId"]}]})
+    dap.ok("configurationDone")
+    stop = dap.stopped()
+    assert (stop["reason"], stop["description"]) == ("data breakpoint", "def xs")
+    top = dap.top_frame()
+    assert top["source"]["name"] == "main · turn 2" and top["name"].startswith("(def xs")
+    dap.ok("continue", {"threadId": 1})
+    dap.event("terminated")  # the later turns pruned the definition away
+
+
+def test_unusable_breakpoints_are_answered_unverified(dap, tmp_path):
+    program = counting_program(tmp_path)
+    dap.ok("initialize", {"adapterID": "spell"})
+    answers = dap.ok("setBreakpoints", {"source": {"path": str(program)}, "breakpoints": [
+        {"line": 1}, {"line": 4, "hitCondition": "often"}, {"line": 4}]})["breakpoints"]
+    assert [a["verified"] for a in answers] == [False, False, True]
+    assert "no Spell form" in answers[0]["message"] and "often" in answers[1]["message"]
+    named = dap.ok("setFunctionBreakpoints", {"breakpoints": [
+        {"name": "+", "hitCondition": ">x"}]})["breakpoints"]
+    assert not named[0]["verified"]
+
+
+def test_step_in_enters_a_user_function_and_step_out_ends_the_turn(dap, tmp_path):
+    dap.start({"program": str(counting_program(tmp_path)), "stopOnEntry": True})
+    dap.stopped()
+    for command in ("next", "next", "stepIn", "stepIn", "stepIn", "stepIn"):
+        dap.ok(command, {"threadId": 1})
+        dap.stopped()
+    names = [f["name"] for f in dap.ok("stackTrace", {"threadId": 1})["stackFrames"]]
+    assert names[0] == "(+ acc i)" and names[-1] == "turn 0 of :main"
+    assert [n.split(" ")[0] for n in names[1:-1]] == ["(reduce", "(def"]
+    dap.ok("next", {"threadId": 1})
+    dap.stopped()
+    assert dap.top_frame()["name"] == "(+ acc i)"  # the next call of the function
+    dap.ok("stepOut", {"threadId": 1})
+    assert dap.stopped()["description"] == "end of turn 0 of :main"
+    dap.ok("continue", {"threadId": 1})
+    assert dap.event("exited")["exitCode"] == 0
+
+
+def test_a_prompt_runs_with_every_turn_served_as_a_source(dap, tmp_path):
+    script = tmp_path / "answer.script.jsonl"
+    script.write_text('{"suffix": "\\"done\\")))"}\n')
+    dap.start({"prompt": "Say done.", "model": f"script:{script}", "workspace": str(tmp_path),
+               "stopOnEntry": True})
+    dap.stopped()
+    source = dap.top_frame()["source"]
+    assert source["name"] == "main · turn 0"
+    text = dap.ok("source", {"sourceReference": source["sourceReference"]})["content"]
+    assert '(quine prompt "Say done.")' in text
+    dap.ok("continue", {"threadId": 1})
+    dap.event("terminated")
+    assert 'value: "done"' in "".join(o["output"] for o in dap.all_events("output"))

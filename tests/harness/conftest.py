@@ -32,11 +32,9 @@ class RecordingTransport(ScriptedTransport):
     def __init__(self, path: str | Path) -> None:
         super().__init__(path)
         self.prefixes: list[str] = []
-        self.handles: list[str] = []
 
     def complete(self, handle: str, turn: int, prefix: str, system: str):
         self.prefixes.append(prefix)
-        self.handles.append(handle)
         return super().complete(handle, turn, prefix, system)
 
 
@@ -49,10 +47,6 @@ class Outcome:
     prefixes: list[str]
     workspace: Path
     events: list[Any] = field(default_factory=list)
-
-    @property
-    def records(self) -> list[dict]:
-        return self.reader.records
 
     def of_type(self, type_: str) -> list[dict]:
         return self.reader.of_type(type_)
@@ -81,13 +75,14 @@ class Harness:
 
     def run(self, source: str, script: list[Any] = (), *, incremental: bool = True,
             bus: EventBus | None = None, record_events: bool = False,
-            **profile: Any) -> Outcome:
+            unsafe_upstream_eval: bool = False, **profile: Any) -> Outcome:
         """Run `source` with the scripted answers `script`; profile fields as keywords
         (namespaces default to all of `io`)."""
         self.count += 1
         profile.setdefault("namespaces", ("io",))
         config = RunConfig(profile=Profile(**profile), workspace=self.workspace,
-                           runs_dir=self.root / "runs")
+                           runs_dir=self.root / "runs",
+                           unsafe_upstream_eval=unsafe_upstream_eval)
         transport = RecordingTransport(
             write_script(self.root / f"script-{self.count}.jsonl", list(script)))
         bus = bus or EventBus()
@@ -113,12 +108,6 @@ def harness_factory(tmp_path_factory: pytest.TempPathFactory):
     return lambda: Harness(tmp_path_factory.mktemp("run"))
 
 
-def prompt_program(prompt: str) -> str:
-    """The initial program a plain prompt becomes (spec 7.2)."""
-    escaped = json.dumps(prompt, ensure_ascii=False)
-    return f"(quine completion (eval (do (quine prompt {escaped}) '(!extend))))"
-
-
 def first_prefix(prompt: str) -> str:
-    """The open prefix of the first model call for a plain prompt."""
-    return prompt_program(prompt)[:-3] + " "
+    """The open prefix of the first model call for a plain ASCII prompt (spec 7.2)."""
+    return f"(quine completion (eval (do (quine prompt {json.dumps(prompt)}) '(!extend) "

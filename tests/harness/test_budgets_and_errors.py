@@ -3,6 +3,7 @@ errors each give their message and exit code; API keys never leak into journals 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ ENDINGS = [
     ("max-turns", "P", [EXTEND], {"max_turns": 3}, "Turn limit exceeded: 3", EXIT_BUDGET, 3),
     ("token-budget", "P", [EXTEND], {"max_total_tokens": 0},
      "Token budget exceeded: used 0 of 0", EXIT_BUDGET, 0),
+    ("time-budget", "P", [EXTEND], {"max_seconds": 0}, "Time budget exceeded: 0 s",
+     EXIT_BUDGET, 0),
     ("recovery-limit", "P", ["(undefined-1)", "(undefined-2)", "(undefined-3)"], {},
      "Recovery limit exceeded: 2 while handling eval error", EXIT_FATAL, 3),
     ("reader-recovery-limit", "P", ['(def a "x', '(def b "y', '(def c "z'], {},
@@ -42,11 +45,33 @@ def test_how_a_run_ends(harness, source, script, profile, message, code, turns):
     assert (end["error"], end["fatal"], end["turns"]) == (message, out.result.fatal, turns)
 
 
-def test_a_forks_error_without_recovery_reaches_its_caller(harness):
-    out = harness.run("P", ["'(!call-now a (!llm-self \"sub\"))", "(undefined-1)"],
+def test_recovery_count_is_per_chain_and_a_fork_copies_it(harness):
+    """Main spends one recovery, its fork spends the second of its copy; back in main one
+    attempt is still left, and the next error in the fork would have been fatal."""
+    script = ["(undefined-a)", "'(!call-now s (!llm-self \"sub\"))", "(undefined-b)",
+              '"sub-value"', "(undefined-c)", "(:error _error)"]
+    out = harness.run("P", script)
+    assert out.result.value == "Unbound symbol: undefined-c"
+    assert [(r["turn"], r["count"]) for r in out.of_type("recovery")] == [(1, 1), (3, 2), (5, 2)]
+    assert [t["kind"] for t in out.reader.turns()] == [
+        "initial", "self-call", "self-call", "fork", "self-call", "self-call", "self-call"]
+    fatal = harness.run("P", script[:3] + ["(undefined-d)"])
+    assert fatal.result.error == "Recovery limit exceeded: 2 while handling eval error"
+
+
+def test_nested_fork_error_without_recovery_is_reported_once(harness):
+    out = harness.run("P", ["'(!call-now a (!llm-self \"sub\"))",
+                            "'(!call-now b (!llm-self \"sub2\"))", "(undefined-1)"],
                       recover=False)
     assert out.result.exit_code == EXIT_SPELL_ERROR
-    assert "Unbound symbol: undefined-1" in out.result.error
+    assert out.result.error.endswith("Unbound symbol: undefined-1")
+    assert out.result.error.count("!llm-self") <= 1
+
+
+def test_a_forks_error_without_recovery_reaches_its_caller_as_a_call_failure(harness):
+    out = harness.run("P", ["'(!call-now a (try (!llm-self \"sub\") (catch e (:message e))))",
+                            "(undefined-1)", "a"], recover=False)
+    assert out.result.value == "Function call failed: !llm-self: Unbound symbol: undefined-1"
 
 
 MODEL = "claude-sonnet-4-6"
@@ -73,6 +98,16 @@ def test_dollar_budget_stops_before_the_next_model_call(api, tmp_path):
     assert result.cost_usd == pytest.approx(0.03)
 
 
+def test_paid_runs_have_a_one_dollar_default_budget(api, tmp_path):
+    costly = usage(input_tokens=200_000, output_tokens=0)        # $0.60 each
+    api.reply(tool_call("'(!extend)", usage_=costly), tool_call("'(!extend)", usage_=costly),
+              tool_call('"never"'))
+    config = RunConfig(workspace=tmp_path, runs_dir=tmp_path / "runs")
+    result = start_run("Spend.", config, f"anthropic:{MODEL}")
+    assert result.error == "Budget exceeded: spent $1.2000 of $1.00"
+    assert len(api.requests) == 2
+
+
 def test_api_key_never_reaches_journal_or_output(api, tmp_path, capsys):
     api.reply(tool_call("(think \"key?\") '(!call-now k (+ 1 2))"),
               error(401, "authentication_error", "invalid x-api-key {api_key}"))
@@ -80,8 +115,9 @@ def test_api_key_never_reaches_journal_or_output(api, tmp_path, capsys):
                  "--workspace", str(tmp_path)])
     out, err = capsys.readouterr()
     assert code == EXIT_FATAL
-    assert "error: transport error:" in err
-    assert api.requests[0].headers["x-api-key"] == KEY         # the key was really used
+    assert "error: transport error:" in err and "[redacted]" in err   # echoed, then hidden
+    sent = api.requests[0].headers
+    assert KEY in (sent.get("x-api-key"), sent.get("authorization", "").removeprefix("Bearer "))
     [journal] = (tmp_path / ".spell" / "runs").glob("*/journal.jsonl")
     assert KEY.encode() not in journal.read_bytes()
     assert KEY[8:30] not in out + err and KEY[8:30].encode() not in journal.read_bytes()
@@ -118,3 +154,18 @@ def test_configuration_errors_exit_2(tmp_path, capsys, monkeypatch, files, args,
     assert code == EXIT_CONFIG
     assert err.startswith("error: ") and message in err
     assert out == ""
+
+
+def test_tools_cannot_read_the_api_key(tmp_path, capsys, monkeypatch):
+    """Neither io/env nor a shell command hands the key to the program."""
+    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+    script = write(tmp_path / "s.jsonl", "".join(json.dumps({"suffix": s}) + "\n" for s in [
+        "'(!call-now k (io/sh \"echo key=$ANTHROPIC_API_KEY\") e (io/env \"ANTHROPIC_API_KEY\") "
+        "all (io/env))", "[(:out k) e (get all \"ANTHROPIC_API_KEY\")]"]))
+    code = main(["run", "--prompt", "Find the key.", "--model", f"script:{script}",
+                 "--workspace", str(tmp_path), "--allow-shell"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert out == '["key=" "<redacted>" "<redacted>"]\n'
+    [journal] = (tmp_path / ".spell" / "runs").glob("*/journal.jsonl")
+    assert KEY not in err and KEY.encode() not in journal.read_bytes()

@@ -8,6 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+# run_deep raises the recursion limit during the first run; hypothesis notes that.
+pytestmark = pytest.mark.filterwarnings("ignore:The recursion limit will not be reset")
+
 SPIT = '(io/spit "counter.txt" "x\\n" {:append true})'
 
 
@@ -17,7 +20,8 @@ def counted(workspace) -> int:
     return len(path.read_text().splitlines()) if path.exists() else 0
 
 
-# name -> (suffix, spits the trailing expression issues, recovery attempts it costs)
+# name -> (suffixes, spits the trailing expressions issue, recovery attempts they cost);
+# a step is one model turn, or two when it forks (the parent's turn, then the fork's).
 STEPS = {
     "call": (f"'(!call-now _ {SPIT})", 1, 0),
     "call-two": (f"'(!call-now a {SPIT} b {SPIT})", 2, 0),
@@ -33,7 +37,19 @@ STEPS = {
     "error-after-effect": (f"'(do {SPIT} (undefined-fn))", 1, 1),
     "fixup-after-effect": (f"'(do {SPIT} (trim \" a \") (!extend))", 1, 1),
     "reader-error": ('(def y "never closed', 0, 1),
+    "fork": (("'(!call-now s (!llm-self \"sub\"))", f"'(do {SPIT} \"child\")"), 1, 0),
+    "fork-with-effect-after": ((f"'(!call-now s (!llm-self \"sub\") t {SPIT})",
+                                f"'(do {SPIT} \"child\")"), 2, 0),
 }
+
+
+def suffixes(steps: list[str]) -> list[str]:
+    """The script of a run: every step's model answers, then the final value."""
+    out = []
+    for name in steps:
+        answer = STEPS[name][0]
+        out.extend([answer] if isinstance(answer, str) else answer)
+    return out + ['"done"']
 RECOVERING = [name for name, (_, _, rec) in STEPS.items() if rec]
 CALM = [name for name, (_, _, rec) in STEPS.items() if not rec]
 
@@ -52,7 +68,7 @@ def scripts(draw) -> list[str]:
 @given(steps=scripts())
 def test_every_trailing_effect_runs_exactly_once(harness_factory, steps):
     harness = harness_factory()
-    out = harness.run("Count.", [STEPS[s][0] for s in steps] + ['"done"'])
+    out = harness.run("Count.", suffixes(steps))
     assert out.result.error is None and out.result.value == "done"
     issued = sum(STEPS[s][1] for s in steps)
     assert counted(out.workspace) == issued
@@ -69,7 +85,7 @@ PLACEMENTS = {
     "fn-body": f"((fn [] {SPIT}))",
     "defn-called": f"(do (defn leak [] (let [v {SPIT}] v)) (leak))",
     "eval": f"(eval '{SPIT})",
-    "eval-in-def": f"(def r (eval (list 'io/spit \"counter.txt\" \"x\\n\" {{:append true}})))",
+    "eval-in-def": "(def r (eval (list 'io/spit \"counter.txt\" \"x\\n\" {:append true})))",
     "eval-in-fn": f"((fn [] (eval '{SPIT})))",
     "macro": f"(do (defmacro leak-m [] '{SPIT}) (leak-m))",
     "macro-call-now": f"(do (defmacro fire [] '(!call-now _ {SPIT})) (fire))",
@@ -133,3 +149,27 @@ def test_effect_in_a_function_called_from_the_trailing_expression_runs(harness):
     out = harness.run(program, recover=False)
     assert out.result.value == "end"
     assert counted(out.workspace) == 2
+
+
+UNSAFE_SCRIPT = [f"(def r (eval '{SPIT})) '(!extend)", "(prune) '(!extend)", '"done"']
+
+
+@pytest.mark.parametrize("incremental", [False, True])
+def test_unsafe_upstream_eval_reopens_the_replay_hole(harness, incremental):
+    """The counter detects re-execution: with upstream's eval, a non-trailing eval runs
+    its effect again on every turn, and the journal marks those effects unsafe."""
+    out = harness.run("Count.", UNSAFE_SCRIPT, unsafe_upstream_eval=True, recover=False,
+                      incremental=incremental)
+    assert out.result.value == "done"
+    assert counted(out.workspace) == 3
+    assert [(e["turn"], e["unsafe"]) for e in out.of_type("effect")] == \
+        [(1, True), (2, True), (3, True)]
+
+
+def test_namespace_fixup_is_skipped_once_an_effect_ran(harness):
+    """Spec 7.6.1: re-running the fixed program would run the spit again."""
+    out = harness.run("Count.", [f"'(do {SPIT} (trim \" a \"))", "(:error _error)"])
+    assert out.result.value == "Unbound symbol: trim"
+    assert counted(out.workspace) == 1
+    assert [(r["kind"], r["error"]) for r in out.of_type("recovery")] == \
+        [("eval", "Unbound symbol: trim")]

@@ -9,12 +9,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spell_lsp.harness.config import Profile, RunConfig
 from spell_lsp.harness.journal import JournalReader
 from spell_lsp.harness.session import start_run
 
 from .conftest import EXAMPLES, write_script
+
+# run_deep raises the recursion limit during the first run; hypothesis notes that.
+pytestmark = pytest.mark.filterwarnings("ignore:The recursion limit will not be reset")
 
 EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir())
 
@@ -29,9 +34,11 @@ def empty(folder: Path) -> None:
     folder.mkdir()
 
 
-def programs(journal: str) -> list[tuple[str, int, str, str]]:
+def programs(journal: str) -> list[tuple]:
+    """Every turn's handle, number, kind, prefix and program text."""
     reader = JournalReader(journal)
-    return [(t["handle"], t["turn"], t["kind"], reader.program_text(t)) for t in reader.turns()]
+    return [(t["handle"], t["turn"], t["kind"], reader.text(t, "prefix"),
+             reader.program_text(t)) for t in reader.turns()]
 
 
 def record(tmp_path: Path, name: str):
@@ -103,3 +110,62 @@ def test_replay_serves_recorded_effect_results(tmp_path):
     (workspace / "a.txt").write_text("now")
     replayed = start_run(program, config(workspace), f"replay:{original.journal}")
     assert (original.value, replayed.value) == ("then", "then")
+
+
+def test_replay_rebuilds_stored_values(tmp_path):
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    (workspace / "n.txt").write_text("\n".join(map(str, range(3000))))
+    script = write_script(tmp_path / "s.jsonl", [
+        "'(!call-now xs (io/read-lines \"n.txt\"))", "(think \"sum\") '(!extend)",
+        "(reduce + (map (fn [s] (count s)) xs))"])
+    source = "Sum the line lengths."
+    original = start_run(source, config(workspace), f"script:{script}")
+    assert original.error is None
+    assert '(def xs (stored "ref-1"))' in programs(original.journal)[-1][-1]
+    empty(workspace)
+    replayed = start_run(source, config(workspace), f"replay:{original.journal}")
+    assert (replayed.error, replayed.value) == (None, original.value)
+    assert programs(replayed.journal) == programs(original.journal)
+
+
+def test_replay_of_leaf_calls_and_forks(tmp_path):
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    script = write_script(tmp_path / "s.jsonl", [
+        {"leaf": True, "response": "yes"},
+        "'(!call-now v (leaf-llm \"Is 7 prime?\") w (!llm-self \"Say no.\"))", '"no"',
+        "[v w]"])
+    source = "Ask twice."
+    original = start_run(source, config(workspace), f"script:{script}")
+    assert original.error is None and list(original.value) == ["yes", "no"]
+    replayed = start_run(source, config(workspace), f"replay:{original.journal}")
+    assert (replayed.error, replayed.value) == (None, original.value)
+    assert programs(replayed.journal) == programs(original.journal)
+
+
+STEPS = [
+    ["'(!call-now w (io/spit \"log.txt\" \"x\" {:append true}))"],
+    ["'(!peek-now r (io/read-lines \"log.txt\"))"],
+    ["(rethink \"r\") '(!extend)"], ["(prune) '(!extend)"],
+    ["(persist k (str completion)) '(!extend)"],
+    ["'(!call-now s (!llm-self \"sub\"))", "'(!call-now f (io/exists? \"log.txt\"))", "f"],
+    ["(undefined-x) '(!extend)"],
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(steps=st.lists(st.sampled_from(range(len(STEPS))), max_size=8))
+def test_replay_of_generated_runs(tmp_path_factory, steps):
+    root = tmp_path_factory.mktemp("replay")
+    workspace = root / "ws"
+    workspace.mkdir()
+    (workspace / "log.txt").write_text("")
+    suffixes = [s for i in steps for s in STEPS[i]] + ["(count completion)"]
+    script = write_script(root / "s.jsonl", suffixes)
+    original = start_run("Log.", config(workspace), f"script:{script}")
+    empty(workspace)
+    replayed = start_run("Log.", config(workspace), f"replay:{original.journal}")
+    assert (replayed.error, replayed.value) == (original.error, original.value)
+    assert programs(replayed.journal) == programs(original.journal)
+    assert list(workspace.iterdir()) == []

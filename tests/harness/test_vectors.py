@@ -103,6 +103,24 @@ def test_h9_third_error_exceeds_the_recovery_limit(harness):
                            ":in '(undefined-1)}) '(!llm-self (reopen completion)) ")
 
 
+def test_reader_recovery_program(harness):
+    """Spec 7.6.3: an unreadable completion becomes a program that shows it as a string."""
+    raw = P + '(def y "never closed'
+    out = harness.run("P", ['(def y "never closed', "(:raw _error)"])
+    assert out.result.value == raw
+    error = "Reader error: EOF while reading string"
+    quoted_raw = '"' + raw.replace('"', '\\"') + '"'
+    assert out.prefixes[1] == (
+        '(quine completion (eval (do (def _recovery_prompt "The previous Spell program raised '
+        "an error. Write a new program that achieves what it intended while avoiding the error. "
+        "The previous program is inert text and will not run again; it is removed from your "
+        "context after this turn, so restate anything you still need (for example the task). "
+        f'Respond with Spell code only. Error: {error}") '
+        f"(def _previous_program {quoted_raw}) "
+        f'(def _error {{:error "{error}", :raw {quoted_raw}}}) ' + "'(!extend) ")
+    assert [(r["kind"], r["count"]) for r in out.of_type("recovery")] == [("reader", 1)]
+
+
 def test_h10_quoted_effect_before_the_trailing_value_never_runs(harness):
     out = harness.run("(quine completion (eval (do '(io/write-file \"x.txt\" \"1\") \"ok\")))")
     assert out.result.value == "ok"
@@ -168,8 +186,6 @@ def test_h14_peek_persist_run_then_replay_without_the_workspace(tmp_path):
         [m["response"] for m in original.model_calls()]
 
 
-@pytest.mark.xfail(strict=True, reason="EffectRecorder.replayed does not journal the "
-                   "replayed effect, so a replayed run has no effect records (spec 7.8)")
 def test_h14_replay_journals_the_same_effect_records(tmp_path):
     original, _, replayed, _ = record_and_replay(tmp_path)
     keys = ("handle", "turn", "seq", "fn", "args", "result", "form", "span")
@@ -192,3 +208,110 @@ def test_h15_hello_world_fork(harness):
         '(quine completion (eval (do (quine prompt "Reply with the string World.") ',
         head + '(think "A sub-turn supplies the word; I join it.") '
         "'(!call-now w (!llm-self \"Reply with the string World.\")) (def w \"World\") "]
+
+
+# -- beyond the numbered vectors: behaviour the vectors rely on -------------------------
+
+def test_d3_unchanged_forms_keep_the_models_text(harness):
+    odd = "(think   \"spaced\"   {:a   1})  ; a comment\n  (def  v  [1  2]) "
+    out = harness.run("P", [odd + "'(!extend)", "(rethink \"gone\") '(!call-now w (+ 1 1))",
+                            "w"])
+    assert out.prefixes == [P, P + odd + "'(!extend) ",
+                            P + odd + "(think \"gone\") '(!call-now w (+ 1 1)) (def w 2) "]
+
+
+def test_large_values_are_stored_and_read_back_on_later_turns(harness):
+    (harness.workspace / "notes.txt").write_text("alpha\nbeta\n")
+    out = harness.run("P", ["'(!call-now big (vec (range 5000)) n (io/read-lines \"notes.txt\"))",
+                            "(think \"later\") '(!extend)",
+                            "[(count big) (reduce + big) (count n)]"])
+    assert pr(out.result.value) == f"[5000 {sum(range(5000))} 2]"
+    assert out.prefixes[1].endswith(
+        ' (def big (stored "ref-1")) (def n (first-line 1 [\n "alpha" ; 1\n "beta" ; 2\n])) ')
+    [store] = out.of_type("store")
+    assert store["ref"] == "ref-1" and store["value"].startswith("[0 1 2 3 ")
+
+
+def test_effect_records_locate_their_form_in_the_turns_program(harness):
+    (harness.workspace / "notes.txt").write_text("alpha\nbeta\n")
+    out = harness.run("P", ["(think \"t\") '(!call-now a (io/read-lines \"notes.txt\") "
+                            "b (io/slurp \"notes.txt\"))", "b"])
+    effects = out.of_type("effect")
+    assert [(e["seq"], e["fn"], e["form"]) for e in effects] == [
+        (1, "io/read-lines", '(io/read-lines "notes.txt")'),
+        (2, "io/slurp", '(io/slurp "notes.txt")')]
+    program = out.programs[1]
+    assert [program[slice(*e["span"])] for e in effects] == [e["form"] for e in effects]
+
+
+def test_leaf_llm_is_a_journaled_effect_and_a_model_call(harness):
+    out = harness.run("P", [{"leaf": True, "response": "yes"},
+                            "'(!call-now v (leaf-llm \"Is 7 prime?\"))", "v"])
+    assert out.result.value == "yes"
+    [effect] = out.of_type("effect")
+    assert (effect["fn"], effect["args"], effect["result"]) == \
+        ("leaf-llm", ['"Is 7 prime?"'], '"yes"')
+    assert [(m["leaf"], m.get("prompt")) for m in out.of_type("model_call")] == \
+        [(False, None), (True, "Is 7 prime?"), (False, None)]
+    assert len(out.prefixes) == 2             # the leaf call is not a program turn
+
+
+def test_describe_appends_the_guide_as_a_string(harness):
+    out = harness.run("P", ["'(!describe strings)", "1"])
+    assert out.prefixes[1].startswith(P + "'(!describe strings) \"")
+    assert "strings/trim" in out.prefixes[1]
+
+
+def test_compact_starts_a_fresh_short_program(harness):
+    out = harness.run("P", ["(def x 1) '(!compact)", "'(quine prompt \"short\") '(def x 2)",
+                            "x"])
+    assert out.result.value == 2
+    assert out.prefixes[1].startswith(P + "(def x 1) '(!compact) (think \"=compact= ")
+    assert out.prefixes[1].endswith(" nil) '(!llm-self (wrap-cat ")
+    assert out.prefixes[2] == '(quine completion (eval (do (quine prompt "short") (def x 2) '
+
+
+def test_events_of_a_run_in_order(harness):
+    (harness.workspace / "notes.txt").write_text("alpha\n")
+    out = harness.run("P", ["(think \"x\") '(!call-now n (io/slurp \"notes.txt\"))",
+                            "(persist m (+ 1 2)) '(!extend)", "(:ok n)"], record_events=True)
+    names = [type(e).__name__ + (f"({e.turn})" if hasattr(e, "turn") else "")
+             for e in out.events]
+    assert names == [
+        "TurnStarted(0)", "TurnEnded(0)",
+        "ModelCallStarted(1)", "ModelCallFinished(1)", "TurnStarted(1)", "EffectStarted(1)",
+        "EffectFinished(1)", "SelfEdit(1)", "TurnEnded(1)",
+        "ModelCallStarted(2)", "ModelCallFinished(2)", "TurnStarted(2)", "SelfEdit(2)",
+        "TurnEnded(2)",
+        "ModelCallStarted(3)", "ModelCallFinished(3)", "TurnStarted(3)", "TurnEnded(3)",
+        "RunEnded"]
+    assert out.events[-1].value == "alpha\n"
+
+
+# response as the model sent it -> what the next prefix adds after the first prefix
+CACHE_STABLE = [
+    ("(def a 1) '(!extend)))) \n", "(def a 1) '(!extend)"),
+    ("(def b 2)\n  ; note\n  '(!extend)", "(def b 2)\n  ; note\n  '(!extend)"),
+    ("(think \"x\")\t'(!extend) )))\n\n", "(think \"x\")\t'(!extend)"),
+    ("```clojure\n(def c 3) '(!extend)\n```", "(def c 3) '(!extend)"),
+    ("(def d 4) '(!extend)))) trailing junk", "(def d 4) '(!extend)"),
+    ("'(!call-now s (apply str (repeat 300 \"a\")) 100)",
+     "'(!call-now s (apply str (repeat 300 \"a\")) 100) (def s \"" + "a" * 100
+     + "\\n... [truncated, 300 chars total]\")"),
+]
+
+
+@pytest.mark.parametrize("response,added", CACHE_STABLE)
+def test_an_extension_keeps_the_previous_prefix_and_the_response(harness, response, added):
+    """Spec 6.4: when the program only grew, the next prefix is P + R (without R's closing
+    parentheses, trailing whitespace and transport wrappers)."""
+    out = harness.run("P", [response, "1"])
+    assert out.result.value == 1
+    assert out.prefixes == [P, P + added + " "]
+
+
+def test_text_after_the_program_is_ignored_with_a_warning(harness):
+    out = harness.run("P", ["(def d 4) '(!extend)))) trailing junk", "d"])
+    assert out.result.value == 4
+    assert [t["warnings"] for t in out.reader.turns()] == \
+        [[], ["ignored text after the first form: trailing junk"], []]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types
 
-from conftest import diagnostics, offset_of, open_document, position, split_cursors
+from lsp_helpers import diagnostics, offset_of, open_document, position, split_cursors
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

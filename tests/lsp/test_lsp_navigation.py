@@ -8,7 +8,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from conftest import offset_of, open_document, position, split_cursors
+from lsp_helpers import offset_of, open_document, position, split_cursors
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -10,7 +10,7 @@ import random
 import pytest
 from lsprotocol import types
 
-from conftest import diagnostics, line_starts, open_document, position, units
+from lsp_helpers import diagnostics, line_starts, open_document, position, units
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

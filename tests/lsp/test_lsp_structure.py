@@ -8,7 +8,7 @@ import json
 import pytest
 from lsprotocol import types
 
-from conftest import diagnostics, offset_of, open_document, position, split_cursors
+from lsp_helpers import diagnostics, offset_of, open_document, position, split_cursors
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
