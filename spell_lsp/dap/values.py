@@ -24,6 +24,12 @@ def show(value: Any) -> str:
     return short(pr(value))
 
 
+def spell_type(value: Any) -> str:
+    """The `(type x)` name of a value."""
+    from ..lang.evaluator import type_name
+    return str(type_name(value))
+
+
 def children(value: Any) -> list[tuple[str, Any]] | None:
     """Named children of a structured value; None for atoms."""
     if isinstance(value, SMap):
@@ -61,7 +67,7 @@ class References:
         listed only when the client asks."""
         nested = isinstance(value, (SMap, *INDEXED)) and len(value) > 0
         ref = self.add(lambda: children(value) or []) if nested else 0
-        return {"name": name, "value": show(value), "type": type(value).__name__,
+        return {"name": name, "value": show(value), "type": spell_type(value),
                 "variablesReference": ref, **(counts(value) if nested else {})}
 
     def variables(self, ref: int, start: int = 0, count: int = 0) -> list[dict[str, Any]]:

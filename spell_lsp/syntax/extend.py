@@ -65,9 +65,11 @@ def extend_program(previous: Any, text: str) -> LenientResult | None:
         return None
     cut = last.end
     old = quine_node.source.text
-    if text[:cut] != old[:cut] or not text[cut:cut + 1] in ("", *_TRIVIA):
+    if not text.startswith(old[:cut]) or not text[cut:cut + 1] in ("", *_TRIVIA):
         return None
-    new_text = text[:cut] + repaired_tail(text[cut:], text[cut - 1:cut] == "\n")
+    tail = text[cut:]
+    repaired = repaired_tail(tail, text[cut - 1:cut] == "\n")
+    new_text = text if repaired == tail else text[:cut] + repaired
     result = parse(new_text, cut)
     closers = [c for c in result.tree.children if type(c) is ErrorToken]
     forms = [c for c in result.tree.children if is_form(c)]

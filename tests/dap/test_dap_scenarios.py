@@ -388,3 +388,33 @@ def test_a_prompt_runs_with_every_turn_served_as_a_source(dap, tmp_path):
     dap.ok("continue", {"threadId": 1})
     dap.event("terminated")
     assert 'value: "done"' in "".join(o["output"] for o in dap.all_events("output"))
+
+
+def test_responses_precede_the_events_they_cause(dap, agent):
+    dap.start({"program": str(agent("explore-files")), "stopOnEntry": True})
+    dap.stopped()
+    dap.ok("next", {"threadId": 1})
+    dap.stopped()
+    kinds = [(m["type"], m.get("command") or m.get("event")) for m in dap.order]
+    assert kinds.index(("event", "initialized")) > kinds.index(("response", "initialize"))
+    first_stop = kinds.index(("event", "stopped"))
+    assert first_stop > kinds.index(("response", "configurationDone"))
+    assert kinds.index(("event", "stopped"), first_stop + 1) > kinds.index(("response", "next"))
+
+
+def test_a_replayed_run_serves_recorded_effects(dap, agent):
+    program = agent("explore-files")
+    first = type(dap)()
+    try:
+        first.start({"program": str(program)})
+        first.event("terminated")
+    finally:
+        first.close()
+    journal = next((program.parent / ".spell" / "runs").glob("*/journal.jsonl"))
+    (program.parent / "notes.txt").unlink()  # nothing is read again in a replay
+    dap.start({"program": str(program), "model": f"replay:{journal}"}, filters=["selfEdit"])
+    dap.stopped()
+    effects = variables(dap, scopes(dap, dap.top_frame()["id"])["Effects"])
+    [effect] = effects.values()
+    assert effect["value"] == '["alpha" "beta"]'
+    assert variables(dap, effect["variablesReference"])["replayed"]["value"] == "true"

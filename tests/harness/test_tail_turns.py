@@ -27,16 +27,18 @@ def stack_depth() -> int:
     return depth
 
 
-def run_tail_chain(harness, turns: int):
-    """A run of `turns` model turns of `(prune) '(!extend)`, then "done"; the outcome and
-    the deepest stack seen at a turn start or model call."""
+def deepest(harness, script: list) -> tuple:
+    """The outcome of a run and the deepest stack seen at a turn start or model call."""
     bus = EventBus()
     depths: list[int] = []
     bus.subscribe(lambda e: depths.append(stack_depth())
                   if isinstance(e, (TurnStarted, ModelCallStarted)) else None)
-    out = harness.run("P", [{"suffix": "(prune) '(!extend)", "repeat": turns - 1}, '"done"'],
-                      bus=bus)
-    return out, max(depths)
+    return harness.run("P", script, bus=bus), max(depths)
+
+
+def run_tail_chain(harness, turns: int):
+    """A run of `turns` model turns of `(prune) '(!extend)`, then "done"."""
+    return deepest(harness, [{"suffix": "(prune) '(!extend)", "repeat": turns - 1}, '"done"'])
 
 
 def test_ten_thousand_tail_turns_do_not_grow_the_stack(harness_factory):
@@ -46,6 +48,18 @@ def test_ten_thousand_tail_turns_do_not_grow_the_stack(harness_factory):
     assert long.result.model_turns == 10_000
     assert len(long.prefixes) == 10_000 and set(long.prefixes) == {P}
     assert long_depth == short_depth
+
+
+def test_tail_turns_inside_a_fork_iterate_too(harness_factory):
+    def fork_with_tail_turns(n):
+        return deepest(harness_factory(), [
+            "'(!call-now a (!llm-self \"sub\"))",
+            {"suffix": "(prune) '(!extend)", "repeat": n}, '"inner"', "a"])
+    out, depth = fork_with_tail_turns(500)
+    _, reference = fork_with_tail_turns(1)
+    assert out.result.value == "inner"
+    assert out.result.model_turns == 503
+    assert depth == reference
 
 
 def test_a_fork_inside_a_fork_returns_its_value(harness):
