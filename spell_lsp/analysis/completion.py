@@ -11,7 +11,6 @@ from typing import Iterable
 
 from ..lang.core import load_modules
 from ..lang.table import TABLE, Entry
-from ..namespaces import io as _io  # noqa: F401  (registers the io documentation)
 from ..namespaces.nsdef import REGISTRY, NamespaceInfo
 from .document import Document
 from ..syntax.reader import (

@@ -8,7 +8,6 @@ from functools import lru_cache
 
 from ..lang.core import load_modules
 from ..lang.table import CORE_NAMESPACES, TABLE, Arity, Entry
-from ..namespaces import io as _io  # noqa: F401  (registers the io documentation)
 from ..namespaces.nsdef import REGISTRY
 
 load_modules()

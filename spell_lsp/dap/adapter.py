@@ -28,6 +28,7 @@ CAPABILITIES = {
     "supportsDelayedStackTraceLoading": True,
     "supportsStepBack": True,
     "supportsDataBreakpoints": True,
+    "supportsBreakpointLocationsRequest": True,
     "exceptionBreakpointFilters": [
         {"filter": name, "label": label, "default": name == "uncaught"}
         for name, label in FILTERS.items()],
@@ -137,7 +138,9 @@ class Adapter:
         bus.subscribe(self.debugger, forms=True)
         code = 0
         try:
-            result = start_run(self.spec.source, self.spec.config, self.spec.model, bus=bus)
+            spec = self.spec
+            result = start_run(spec.source, spec.config, spec.model, bus=bus,
+                               program=spec.program)
             code = result.exit_code
             summary = f"value: {short(pr(result.value), 500)}" if result.ok \
                 else f"error: {result.error}"
@@ -186,6 +189,10 @@ class Adapter:
         specs = args.get("breakpoints") or [{"line": n} for n in args.get("lines", [])]
         answers = self.debugger.set_line_breakpoints(args["source"], specs)
         self.writer.response(request, {"breakpoints": answers})
+
+    def on_breakpointLocations(self, request: dict, args: dict) -> None:
+        found = self.debugger.breakpoint_locations(args["source"], args["line"])
+        self.writer.response(request, {"breakpoints": found})
 
     def on_setFunctionBreakpoints(self, request: dict, args: dict) -> None:
         answers = self.debugger.set_function_breakpoints(args.get("breakpoints", []))

@@ -22,8 +22,6 @@ MAIN = ":main"
 FILTERS = {
     "selfEdit": "Self-edit", "effect": "Effect", "modelCall": "Model call",
     "error": "Error and recovery", "uncaught": "Uncaught error"}
-
-
 DEFINING = {"def", "defn", "defmacro", "persist"}  # heads that bind their second element
 
 
@@ -91,11 +89,12 @@ class TurnFrame:
 
 @dataclass
 class Breakpoint:
-    """A line or function breakpoint; line ones keep their form's text across edits."""
+    """A line, function or data breakpoint; line ones keep their form's text across
+    edits, the others match a name."""
 
     id: int
     form_text: str = ""
-    name: str = ""                                # function breakpoint head
+    name: str = ""                                # call head or binding name
     condition: str | None = None
     hit_condition: str | None = None
     log_message: str | None = None
@@ -122,7 +121,7 @@ def list_forms(forms: list[Any]) -> list[Any]:
     def walk(x: Any) -> None:
         if isinstance(x, SList) and getattr(x, "syntax", None) is not None:
             out.append(x)
-        if isinstance(x, (SList, tuple)) and not isinstance(x, str):
+        if isinstance(x, tuple):  # lists and vectors
             for item in x:
                 walk(item)
     for form in forms:
@@ -138,6 +137,13 @@ def form_at(text: str, line: int, column: int | None) -> Any:
         if at_line == line and (column is None or at_col >= column):
             return form
     return None
+
+
+def form_starts(text: str, line: int) -> list[tuple[int, int]]:
+    """1-based (line, column) of every evaluable form starting on `line`."""
+    version = Version("", 0, text)
+    return [pos for form in list_forms(body_forms(text))
+            if (pos := version.line_of(form.syntax.start))[0] == line]
 
 
 def hit_matches(condition: str | None, hits: int) -> bool:
@@ -188,6 +194,7 @@ class Debugger:
         self.model_turns = 0
         self.cost_usd = 0.0
         self.view: int | None = None      # index into `history` while looking back
+        self.eval_thread: int | None = None   # the thread evaluating the turns
 
     # -- the listener ---------------------------------------------------------------------
 
@@ -201,6 +208,7 @@ class Debugger:
             self.stop("pause")
 
     def on_TurnStarted(self, e: ev.TurnStarted) -> None:
+        self.eval_thread = threading.get_ident()
         version = self.add_version(e.handle, e.turn, e.text)
         self.turns.append(TurnFrame(version, e.kind))
         self.thread_of(e.handle)
@@ -222,7 +230,8 @@ class Debugger:
             self.history.append(ended)
 
     def on_FormEvaluating(self, e: ev.FormEvaluating) -> None:
-        if not self.turns:
+        # forms inside `future` blocks run on other threads: they are not on this stack
+        if not self.turns or threading.get_ident() != self.eval_thread:
             return
         top = self.turns[-1]
         forms = top.forms
@@ -477,6 +486,11 @@ class Debugger:
             return Path(key).read_text(encoding="utf-8")
         except (OSError, TypeError):
             return None
+
+    def breakpoint_locations(self, source: dict, line: int) -> list[dict[str, int]]:
+        """Where a breakpoint on `line` of a source can bind (one place per form)."""
+        text = self.source_text(self.source_key(source)) or ""
+        return [{"line": at, "column": column} for at, column in form_starts(text, line)]
 
     def all_line_bps(self) -> list[Breakpoint]:
         return [bp for bps in self.line_bps.values() for bp in bps]

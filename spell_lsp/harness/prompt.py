@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-from .. import namespaces as _namespaces  # noqa: F401  (registers the core namespaces)
 from ..namespaces.nsdef import REGISTRY
 
 CORE_ORDER = ("strings", "math", "builtins", "reminders")

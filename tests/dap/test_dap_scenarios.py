@@ -416,5 +416,36 @@ def test_a_replayed_run_serves_recorded_effects(dap, agent):
     dap.stopped()
     effects = variables(dap, scopes(dap, dap.top_frame()["id"])["Effects"])
     [effect] = effects.values()
-    assert effect["value"] == '["alpha" "beta"]'
-    assert variables(dap, effect["variablesReference"])["replayed"]["value"] == "true"
+    assert effect["value"] == '["alpha" "beta"]'  # from the journal: notes.txt is gone
+    dap.ok("setExceptionBreakpoints", {"filters": []})
+    dap.ok("continue", {"threadId": 1})
+    assert dap.event("exited")["exitCode"] == 0
+
+
+def test_forms_of_futures_do_not_disturb_the_turn_stack(dap, tmp_path):
+    program = tmp_path / "fut.spell"
+    program.write_text('(quine completion (eval (do (quine prompt "f")\n'
+                       '  (def f (future (loop [i 0] (if (< i 300) (recur (inc i)) i))))\n'
+                       '  (def g (+ 1 2))\n  g)))\n')
+    (tmp_path / "fut.script.jsonl").write_text("")
+    dap.start({"program": str(program), "stopOnEntry": True})
+    dap.stopped()
+    for command in ("next", "next", "next", "stepIn"):
+        dap.ok(command, {"threadId": 1})
+        dap.stopped()
+    assert [f["name"] for f in dap.ok("stackTrace", {"threadId": 1})["stackFrames"]] == [
+        "(+ 1 2)", "(def g (+ 1 2))", "turn 0 of :main"]
+    dap.ok("continue", {"threadId": 1})
+    assert dap.event("exited")["exitCode"] == 0
+
+
+def test_breakpoint_locations_are_the_forms_starting_on_a_line(dap, tmp_path):
+    program = counting_program(tmp_path)
+    dap.ok("initialize", {"adapterID": "spell"})
+    locations = [dap.ok("breakpointLocations", {"source": {"path": str(program)},
+                                                "line": line})["breakpoints"]
+                 for line in (1, 2, 3, 4)]
+    assert locations == [[], [{"line": 2, "column": 29}],
+                         [{"line": 3, "column": 3}, {"line": 3, "column": 14},
+                          {"line": 3, "column": 22}],
+                         [{"line": 4, "column": 5}, {"line": 4, "column": 18}]]

@@ -10,7 +10,7 @@ import pytest
 
 from fake_anthropic import FakeAnthropic, error, tool_call, usage
 from spell_lsp.cli import main
-from spell_lsp.harness.config import Profile, RunConfig
+from spell_lsp.harness.config import RunConfig
 from spell_lsp.harness.run import EXIT_BUDGET, EXIT_CONFIG, EXIT_FATAL, EXIT_SPELL_ERROR
 from spell_lsp.harness.session import start_run
 
@@ -85,16 +85,28 @@ def api(monkeypatch):
         yield server
 
 
-def test_dollar_budget_stops_before_the_next_model_call(api, tmp_path):
+def test_dollar_budget_stops_before_the_next_model_call(api, tmp_path, capsys):
     # Sonnet 4.6 input costs $3 per million tokens: 10,000 tokens = $0.03
     api.reply(tool_call("'(!extend)", usage_=usage(input_tokens=10_000, output_tokens=0)),
               tool_call('"never"'))
-    config = RunConfig(profile=Profile(budget_usd=0.01), workspace=tmp_path,
-                       runs_dir=tmp_path / "runs")
-    result = start_run("Spend.", config, f"anthropic:{MODEL}")
-    assert result.error == "Budget exceeded: spent $0.0300 of $0.01"
-    assert (result.exit_code, result.model_turns, len(api.requests)) == (EXIT_BUDGET, 1, 1)
-    assert result.cost_usd == pytest.approx(0.03)
+    code = main(["run", "--prompt", "Spend.", "--model", f"anthropic:{MODEL}", "--budget",
+                 "0.01", "--workspace", str(tmp_path), "--quiet"])
+    _, err = capsys.readouterr()
+    assert code == EXIT_BUDGET
+    assert "error: Budget exceeded: spent $0.0300 of $0.01" in err
+    assert len(api.requests) == 1
+    [journal] = (tmp_path / ".spell" / "runs").glob("*/journal.jsonl")
+    end = json.loads(journal.read_text().splitlines()[-1])
+    assert (end["type"], end["turns"], end["cost_usd"]) == ("run_end", 1, pytest.approx(0.03))
+
+
+def test_max_turns_on_the_command_line(tmp_path, capsys):
+    script = write(tmp_path / "s.jsonl", json.dumps({"suffix": "'(!extend)", "repeat": 9}))
+    code = main(["run", "--prompt", "Loop.", "--model", f"script:{script}", "--max-turns", "2",
+                 "--workspace", str(tmp_path), "--quiet"])
+    out, err = capsys.readouterr()
+    assert (code, out) == (EXIT_BUDGET, "")
+    assert err.startswith("error: Turn limit exceeded: 2\njournal: ")
 
 
 def test_paid_runs_have_a_one_dollar_default_budget(api, tmp_path):

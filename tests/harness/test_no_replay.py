@@ -50,6 +50,8 @@ def suffixes(steps: list[str]) -> list[str]:
         answer = STEPS[name][0]
         out.extend([answer] if isinstance(answer, str) else answer)
     return out + ['"done"']
+
+
 RECOVERING = [name for name, (_, _, rec) in STEPS.items() if rec]
 CALM = [name for name, (_, _, rec) in STEPS.items() if not rec]
 

@@ -156,6 +156,7 @@ class AnthropicTransport:
         usage = Usage()
         started = time.monotonic()
         note = None
+        failure: _Retry | None = None
         for attempt in range(self.retries + 1):
             if attempt:
                 usage.retries += 1
