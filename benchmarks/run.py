@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["bench_reader.py", "bench_eval.py", "bench_harness.py", "bench_lsp.py"]
+BENCHMARKS = ["bench_reader.py", "bench_eval.py", "bench_harness.py", "bench_lsp.py", "bench_dap.py"]
 
 
 def main() -> int:

@@ -67,7 +67,8 @@ class EffectRecorder:
         started = time.monotonic()
         if self.replay is not None:
             result = self.replayed(seq, inner.name, args)
-            self.finish(seq, inner.name, form, span, args, started, unsafe, result=result)
+            self.finish(seq, inner.name, form, span, args, started, unsafe, result=result,
+                        replayed=True)
             return result
         try:
             result = inner.fn(rt, *args) if inner.takes_rt else inner.fn(*args)
@@ -80,13 +81,14 @@ class EffectRecorder:
         return result
 
     def finish(self, seq: int, fn: str, form: str, span: Any, args: tuple, started: float,
-               unsafe: bool, result: Any = None, error: str | None = None) -> None:
+               unsafe: bool, result: Any = None, error: str | None = None,
+               replayed: bool = False) -> None:
         duration = (time.monotonic() - started) * 1000
         self.run.journal.effect(handle=self.handle, turn=self.turn, seq=seq, fn=fn, args=args,
                                 form=form, span=span, result=result, error=error,
                                 duration_ms=duration, unsafe=unsafe)
         self.run.bus.emit(ev.EffectFinished(self.handle, self.turn, seq, fn, result, error,
-                                            duration))
+                                            duration, replayed=replayed))
 
     def replayed(self, seq: int, fn: str, args: tuple) -> Any:
         """The recorded result of effect `seq` (its error is raised as recorded);
