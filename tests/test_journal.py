@@ -432,3 +432,15 @@ def test_trace_show_reports_unreadable_journals(tmp_path, name, content, message
     assert trace_show(path, out, err) == 1
     assert err.getvalue().startswith("error: ") and message in err.getvalue()
     assert out.getvalue() == ""
+
+
+def test_prefix_hashes_equal_full_hashes_when_prefixes_grow(tmp_path):
+    from spell_lsp.harness.journal import Journal, read_journal, sha256
+    prefixes = ["(quine completion (eval (do ", "(quine completion (eval (do (def a 1) ",
+                "(quine completion (eval (do (def b 2) ", "(quine completion (eval (do (def b 2) x "]
+    with Journal(tmp_path / "j.jsonl") as journal:
+        for turn, prefix in enumerate(prefixes, 1):
+            journal.model_call(handle=":main", turn=turn, transport="s", model="m",
+                               response="", usage={}, prefix=prefix)
+    hashes = [r["prefix_sha256"] for r in read_journal(tmp_path / "j.jsonl")]
+    assert hashes == [sha256(p) for p in prefixes]

@@ -110,6 +110,7 @@ class Journal:
         self._fsync = fsync
         self._lock = threading.RLock()
         self._texts: dict[str, tuple[str, str]] = {}  # handle -> (ref, last text)
+        self._hashes: dict[str, tuple[str, Any]] = {}  # handle -> (last prefix, its sha256)
         self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT,
                                        0o644)
 
@@ -139,6 +140,19 @@ class Journal:
             if self._fsync:
                 os.fsync(self._fd)
         return rec
+
+    def _prefix_hash(self, handle: str, prefix: str) -> str:
+        """sha256 of a prefix; a prefix that extends the handle's previous one only hashes
+        its new end (long runs send megabyte prefixes that mostly repeat)."""
+        with self._lock:
+            previous = self._hashes.get(handle)
+            if previous is not None and prefix.startswith(previous[0]):
+                hasher = previous[1].copy()
+                hasher.update(prefix[len(previous[0]):].encode("utf-8", "surrogatepass"))
+            else:
+                hasher = hashlib.sha256(prefix.encode("utf-8", "surrogatepass"))
+            self._hashes[handle] = (prefix, hasher.copy())
+            return hasher.hexdigest()
 
     def program_text_field(self, handle: str, turn: int, text: str) -> dict:
         """Encode `text` as a text field against the handle's previous text.
@@ -181,7 +195,8 @@ class Journal:
         length), a leaf call gives `prompt` (stored in full). `usage` is a
         `transports.base.Usage` or a dict with its fields."""
         where = ({"prompt": prompt} if leaf else
-                 {"prefix_sha256": sha256(prefix or ""), "prefix_len": len(prefix or "")})
+                 {"prefix_sha256": self._prefix_hash(handle, prefix or ""),
+                  "prefix_len": len(prefix or "")})
         if not isinstance(usage, Mapping):
             usage = usage.as_dict()
         counts = {k: usage.get(k, 0) for k in USAGE_FIELDS}

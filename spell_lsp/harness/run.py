@@ -14,7 +14,8 @@ from ..lang.core import ProgramCache, evaluate_program, run_deep
 from ..lang.edits import ValueStore, emit, prefix_for, serialize_prefix
 from ..lang.errors import BuiltinError
 from ..lang.evaluator import TAIL, TurnSignal
-from ..syntax.extend import extend_program
+from ..syntax.extend import extend_program, wrapper_nodes
+from ..syntax.reader import is_form
 from ..syntax.lenient import read_lenient
 from ..syntax.lower import ReaderError
 from . import events as ev
@@ -236,10 +237,7 @@ class Run:
     def note_self_edit(self, handle: str, turn: int, program: Any, text: str,
                        prefix: str) -> None:
         """Journal and announce how the program changed on its way to the next prefix."""
-        try:
-            base = serialize_prefix(program)
-        except BuiltinError:
-            base = ""
+        base = open_prefix(program, text)
         if prefix.startswith(base) and base:
             kind, before, after = "extend", base, prefix
         else:
@@ -353,6 +351,20 @@ class Run:
                                 usage=usage, leaf=True, prompt=prompt)
         self.bus.emit(ev.ModelCallFinished(handle, turn, response.text, usage, leaf=True))
         return response.text
+
+
+def open_prefix(program: Any, text: str) -> str:
+    """The program's own open prefix (spec 6.4): for a program read from `text`, the text
+    up to the end of its last body form plus a space, without re-emitting it."""
+    nodes = wrapper_nodes(program)
+    if nodes is not None:
+        last = next((c for c in reversed(nodes[2].children) if is_form(c)), None)
+        if last is not None and nodes[0].source.text is text:
+            return text[:last.end] + " "
+    try:
+        return serialize_prefix(program)
+    except BuiltinError:
+        return ""
 
 
 def run_program(source: str, config: RunConfig, transport: Transport, *, journal: Any,

@@ -163,6 +163,7 @@ def _emit_slots(x: Any, base: Any, originals: tuple, origins: tuple | None, out:
             out.append(segment)
             prev = start - 1
     slot = base.slot if hasattr(base, "slot") else base.slots.__getitem__
+    lead_of = base.lead if hasattr(base, "lead") else (lambda idx: base.slots[idx][0])
     for i in range(start, len(children)):
         child = children[i]
         idx = origins[i]
@@ -170,7 +171,7 @@ def _emit_slots(x: Any, base: Any, originals: tuple, origins: tuple | None, out:
             if i:
                 out.append(" ")
         else:
-            lead = slot(idx)[0]
+            lead = lead_of(idx)
             if (i == 0 and idx == 0) or (prev is not None and prev == idx - 1 and i):
                 out.append(lead)
             elif i:

@@ -104,13 +104,22 @@ class FormSyntax:
 
     def slot(self, index: int) -> tuple[str, str]:
         """`slots[index]` without computing the others (plain containers)."""
+        return self.lead(index), self.slots[index][1] if self._plain_slots() else \
+            self.form_nodes()[index].src
+
+    def lead(self, index: int) -> str:
+        """`slots[index][0]`: the text before element `index` (no copy of the element)."""
+        if self._plain_slots():
+            return self.slots[index][0]
         node = self.node
-        if node.kind == FN or node.kind in SUGAR_HEADS or self._slots is not None:
-            return self.slots[index]
         forms = self.form_nodes()
-        child = forms[index]
         start = forms[index - 1].end if index else node.open_end
-        return node.source.text[start:child.start], child.src
+        return node.source.text[start:forms[index].start]
+
+    def _plain_slots(self) -> bool:
+        """True when `slots` must be used (sugar, `#()`) or is already computed."""
+        node = self.node
+        return node.kind == FN or node.kind in SUGAR_HEADS or self._slots is not None
 
     def position(self) -> tuple[int, int, int, int]:
         """0-based (line, col, end_line, end_col) of the form."""
