@@ -5,59 +5,14 @@ means a vector."""
 from fractions import Fraction
 
 import pytest
+from builtin_helpers import RT, FakeRt, K, L, V, call, same
 
-from spell_lsp.lang.builtins import collections as _collections  # noqa: F401 (registers)
-from spell_lsp.lang.builtins import combinators as _combinators  # noqa: F401 (registers)
-from spell_lsp.lang.builtins import seqs as _seqs  # noqa: F401 (registers)
+import spell_lsp  # noqa: F401  (registers the builtins)
 from spell_lsp.lang.builtins.seqs import Reduced
 from spell_lsp.lang.errors import BuiltinError, SpellError
 from spell_lsp.lang.table import TABLE, Builtin
 from spell_lsp.syntax.printer import pr
-from spell_lsp.syntax.values import Char, Keyword, SList, SMap, SSet, SVector, spell_eq
-
-
-class FakeRt:
-    """Enough of the evaluator's runtime for unit tests: calls builtins and Python callables."""
-
-    def call(self, f, *args):
-        if isinstance(f, Builtin):
-            return f.fn(self, *args) if f.takes_rt else f.fn(*args)
-        return f(*args)
-
-
-RT = FakeRt()
-
-
-def call(name, *args):
-    entry = TABLE[name]
-    assert entry.arity.accepts(len(args)), f"{name} does not take {len(args)} args"
-    return RT.call(entry.impl, *args)
-
-
-def same(a, b):
-    """Strict structural equality: equal values of the same types, in the same order."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, (SList, SVector)):
-        return len(a) == len(b) and all(map(same, a, b))
-    if isinstance(a, SMap):
-        return len(a) == len(b) and all(same(k1, k2) and same(v1, v2) for (k1, v1), (k2, v2)
-                                        in zip(a.items(), b.items()))
-    if isinstance(a, SSet):
-        return len(a) == len(b) and all(map(same, a, b))
-    return a is b or spell_eq(a, b)
-
-
-def K(name):
-    return Keyword(name)
-
-
-def L(*xs):
-    return SList(xs)
-
-
-def V(*xs):
-    return SVector(xs)
+from spell_lsp.syntax.values import Char, SMap, SVector
 
 
 def C(s):

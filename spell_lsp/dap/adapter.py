@@ -6,11 +6,13 @@ the debugger's listener while stopped. Responses always precede the events they 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 from typing import Any, BinaryIO
 
 from ..syntax.printer import pr
+from .branch import Branch, BranchError, Recording, check_branch, run_agent
 from .debugger import FILTERS, MAIN, Debugger, SessionEnded, TurnFrame
 from .launch import LaunchError, LaunchSpec, parse_launch
 from .protocol import ProtocolError, Writer, read_message
@@ -29,10 +31,15 @@ CAPABILITIES = {
     "supportsStepBack": True,
     "supportsDataBreakpoints": True,
     "supportsBreakpointLocationsRequest": True,
+    "supportsRestartFrame": True,
+    "supportsSetExpression": True,
     "exceptionBreakpointFilters": [
         {"filter": name, "label": label, "default": name == "uncaught"}
         for name, label in FILTERS.items()],
 }
+
+
+EFFECT_RESULT = re.compile(r"\(effect-result (\d+) (\d+)\)")  # evaluateName of a result
 
 
 class RequestError(Exception):
@@ -70,6 +77,7 @@ class Adapter:
         self.refs = References()
         self.frames: dict[int, tuple[TurnFrame, Any]] = {}
         self.done = threading.Event()
+        self.journal: str | None = None    # the journal of the run being debugged
 
     # -- the loop -------------------------------------------------------------------------
 
@@ -124,23 +132,32 @@ class Adapter:
         """Run only when both launch and configurationDone have arrived."""
         if self.spec is None or not self.configured or self.run_thread is not None:
             return
-        self.run_thread = threading.Thread(target=self.run, name="spell-dap-run", daemon=True)
+        self.start_thread(None)
+
+    def start_thread(self, branch: Branch | None) -> None:
+        self.run_thread = threading.Thread(target=self.run, args=(branch,),
+                                           name="spell-dap-run", daemon=True)
         self.run_thread.start()
 
-    def run(self) -> None:
+    def journal_opened(self, path: str, branch: Branch | None) -> None:
+        self.journal = path
+        if branch is not None:
+            self.writer.event("spell/branch", {"journal": path, "parent": branch.journal,
+                                               "turn": branch.turn,
+                                               "change": branch.describe()})
+
+    def run(self, branch: Branch | None) -> None:
         """The agent run (on its own thread); ends the session when the run ends."""
         from ..harness.config import ConfigError
         from ..harness.events import EventBus
         from ..harness.progress import Progress
-        from ..harness.session import start_run
         bus = EventBus()
         bus.subscribe(Progress(ProgressOut(self.writer), color=False))
         bus.subscribe(self.debugger, forms=True)
         code = 0
         try:
             spec = self.spec
-            result = start_run(spec.source, spec.config, spec.model, bus=bus,
-                               program=spec.program)
+            result = run_agent(spec, bus, branch, lambda p: self.journal_opened(p, branch))
             code = result.exit_code
             summary = f"value: {short(pr(result.value), 500)}" if result.ok \
                 else f"error: {result.error}"
@@ -226,6 +243,71 @@ class Adapter:
         self.writer.event("stopped", {"reason": "step", "threadId": 1,
                                       "allThreadsStopped": True, "description": description})
 
+    # -- branches: restart a turn, fork from it -------------------------------------------
+
+    def branch(self, branch: Branch, turn: int, why: str) -> None:
+        """End the current run (its journal closes as it is) and run `branch` of it,
+        stopping when turn `turn` starts."""
+        self.end_run()
+        self.refs.clear()
+        self.frames.clear()
+        self.debugger.reset((MAIN, turn, why))
+        self.start_thread(branch)
+
+    def frame_turn(self, args: dict) -> TurnFrame:
+        """The turn of the paused frame `frameId`: its recorded run can branch."""
+        self.need_paused()
+        if not self.frames:
+            self.stack()
+        found = self.frames.get(args.get("frameId"))
+        if found is None:
+            raise RequestError(f"unknown frame {args.get('frameId')}")
+        turn = found[0]
+        if turn.version.handle != MAIN:
+            raise RequestError("only turns of :main can be restarted or forked")
+        return turn
+
+    def fork_checked(self, branch: Branch) -> Branch:
+        try:
+            check_branch(branch, Recording(branch.journal))
+        except BranchError as e:
+            raise RequestError(str(e)) from None
+        return branch
+
+    def on_restartFrame(self, request: dict, args: dict) -> None:
+        turn = self.frame_turn(args).version.turn
+        self.writer.response(request)
+        self.branch(Branch(self.journal), turn, f"turn {turn} restarted from the journal")
+
+    def on_spell_fork(self, request: dict, args: dict) -> None:
+        """Fork at `turn` with a new `program` text or a new `effect` {seq, result}."""
+        self.need_paused()
+        turn, program, effect = args["turn"], args.get("program"), args.get("effect")
+        if not isinstance(turn, int) or (program is None) == (effect is None):
+            raise RequestError("spell/fork needs a turn number and one of 'program' or "
+                               "'effect' {seq, result}")
+        branch = Branch(self.journal, turn, program) if program is not None else \
+            Branch(self.journal, turn, seq=int(effect["seq"]), result=str(effect["result"]))
+        self.fork(request, self.fork_checked(branch), {})
+
+    def fork(self, request: dict, branch: Branch, body: dict) -> None:
+        self.writer.response(request, body)
+        self.branch(branch, branch.turn, f"new branch: {branch.describe()}")
+
+    def on_setExpression(self, request: dict, args: dict) -> None:
+        """Fork from the frame's turn with a binding's `def` or an effect result changed."""
+        turn = self.frame_turn(args)
+        expression, value = args["expression"].strip(), args["value"]
+        effect = EFFECT_RESULT.fullmatch(expression)
+        if effect:
+            branch = Branch(self.journal, int(effect.group(1)), seq=int(effect.group(2)),
+                            result=value)
+        else:
+            prefix = Recording(self.journal).prefixes.get((MAIN, turn.version.turn)) or ""
+            branch = Branch(self.journal, turn.version.turn,
+                            program=redefined(turn, expression, value, len(prefix)))
+        self.fork(request, self.fork_checked(branch), {"value": short(value)})
+
     def on_stepBack(self, request: dict, args: dict) -> None:
         self.need_paused()
         self.writer.response(request)
@@ -291,7 +373,8 @@ class Adapter:
         entry = turn.entry_offset()
         line, column = v.line_of(entry) if entry is not None else (1, 1)
         frame = {"id": frame_id, "name": f"turn {v.turn} of {v.handle}",
-                 "source": v.source(), "line": line, "column": column}
+                 "source": v.source(), "line": line, "column": column,
+                 "canRestart": v.handle == MAIN}
         if not active:
             frame["presentationHint"] = "subtle"
         return frame
@@ -334,10 +417,12 @@ class Adapter:
         scope = form_frame.scope if form_frame is not None else turn.scope
         dbg = self.debugger
         bindings = {s.name if hasattr(s, "name") else str(s): v for s, v in scope.items()}
+        named = lambda: [dict(self.refs.variable(k, v), evaluateName=k)
+                         for k, v in sorted(bindings.items())]
         effects = dbg.effects if dbg.view is None else [
             r for r in dbg.effects if r["turn"] <= turn.version.turn]
         scopes = [
-            ("Bindings", "locals", lambda: sorted(bindings.items()), len(bindings)),
+            ("Bindings", "locals", named, len(bindings)),
             ("Program", None, lambda: self.program_items(turn), None),
             ("Effects", None, lambda: [self.effect_item(r) for r in effects], len(effects)),
             ("Run", None, lambda: self.run_items(turn), None)]
@@ -364,8 +449,12 @@ class Adapter:
         shown = f"error: {record['error']}" if record.get("error") else \
             short(pr(record.get("result"))) if "result" in record else "(running)"
         fields = dict(record)
-        return {"name": name, "value": shown,
-                "variablesReference": self.refs.add(lambda: list(fields.items())),
+        where = f"(effect-result {record['turn']} {record['seq']})"
+
+        def children() -> list:
+            return [dict(self.refs.variable(k, v), evaluateName=where) if k == "result"
+                    else (k, v) for k, v in fields.items()]
+        return {"name": name, "value": shown, "variablesReference": self.refs.add(children),
                 "namedVariables": len(fields)}
 
     def run_items(self, turn: TurnFrame) -> list[tuple[str, Any]]:
@@ -405,6 +494,25 @@ class Adapter:
         e = edits[-1]
         self.writer.response(request, {"handle": e.handle, "turn": e.turn, "kind": e.kind,
                                        "before": e.before, "after": e.after})
+
+
+def redefined(turn: TurnFrame, name: str, value: str, prefix: int) -> str:
+    """The turn's program with `name` bound to `value`: its top-level `(def NAME ...)` in
+    the model's completion (after the first `prefix` characters) is replaced, else
+    `(def NAME VALUE)` is inserted where the completion starts (the prefix, history the
+    model continued, stays as it was)."""
+    from ..syntax.values import Symbol
+    text, forms = turn.version.text, turn.version.forms
+    written = [f for f in forms if getattr(f, "syntax", None) is not None]
+    if not written or Symbol(name) not in turn.scope:
+        raise RequestError(f"{name} is not a binding of turn {turn.version.turn}")
+    definition = f"(def {name} {value})"
+    for form in written:
+        if form.syntax.start >= prefix and len(form) == 3 and form[0] == Symbol("def") \
+                and form[1] == Symbol(name):
+            return text[:form.syntax.start] + definition + text[form.syntax.end:]
+    at = prefix or written[0].syntax.start
+    return text[:at] + definition + " " + text[at:]
 
 
 def serve_stdio() -> int:

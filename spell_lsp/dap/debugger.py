@@ -195,6 +195,16 @@ class Debugger:
         self.cost_usd = 0.0
         self.view: int | None = None      # index into `history` while looking back
         self.eval_thread: int | None = None   # the thread evaluating the turns
+        self.stop_at: tuple[str, int, str] | None = None  # (handle, turn, why): a branch's stop
+
+    def reset(self, stop_at: tuple[str, int, str] | None) -> None:
+        """Forget the ended run (breakpoints, filters and thread ids stay) before a branch
+        of it runs; stop when turn `stop_at` starts."""
+        self.ended = self.paused = self.pause_requested = self.stop_on_entry = False
+        self.step = None
+        self.turns, self.history, self.effects, self.edits = [], [], [], []
+        self.model_turns, self.cost_usd, self.view = 0, 0.0, None
+        self.stop_at = stop_at
 
     # -- the listener ---------------------------------------------------------------------
 
@@ -215,7 +225,11 @@ class Debugger:
         self.send("spell/turn", {"handle": e.handle, "turn": e.turn, "kind": e.kind,
                                  "source": version.source()})
         self.place_breakpoints(version)
-        if self.stop_on_entry and e.turn == 0 and e.handle == MAIN:
+        if self.stop_at and self.stop_at[:2] == (e.handle, e.turn):
+            why = self.stop_at[2]
+            self.stop_at = None
+            self.stop("restart", why)
+        elif self.stop_on_entry and e.turn == 0 and e.handle == MAIN:
             self.stop("entry", "before turn 0")
         elif self.step and self.step[0] == "in" and e.kind == "fork":
             self.stop("step", f"into turn {e.turn} (fork)")

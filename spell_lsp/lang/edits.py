@@ -19,7 +19,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Callable, Iterable, Mapping
 
-from ..syntax.printer import is_first_line_form, pr, str_of
+from ..syntax.printer import first_line_layout, is_first_line_form, pr, str_of
 from ..syntax.values import (
     K_BODY, K_PARAMS, S_FIRST_LINE, S_FN_STAR, S_QUASIQUOTE, S_QUOTE, Keyword, SList, SMap,
     SSet, SVector, Symbol, is_number, is_spell_fn, vector_with_line,
@@ -229,16 +229,7 @@ def _emit_new(x: Any, out: list[str], open_depth: int) -> None:
 
 def _emit_first_line(n: int, items: SVector, out: list[str]) -> None:
     """The line-numbered layout of 3.4, rows emitted with `emit`."""
-    if not items:
-        out.append(f"(first-line {n} [])")
-        return
-    width = len(str(n + len(items) - 1))
-    out.append(f"(first-line {n} [\n")
-    for i, item in enumerate(items):
-        out.append(" ")
-        _emit(item, out, 0)
-        out.append(f" ; {str(n + i).rjust(width)}\n")
-    out.append("])")
+    first_line_layout(n, items, out, lambda item, parts: _emit(item, parts, 0))
 
 
 # ---------------------------------------------------------------------------------------

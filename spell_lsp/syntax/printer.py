@@ -9,7 +9,7 @@ import math
 import re
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
 from .values import (
     S_FIRST_LINE, Char, Keyword, Regex, SList, SMap, SSet, SVector, Symbol,
@@ -83,15 +83,19 @@ def is_first_line_form(x: Any) -> bool:
             and type(x[1]) is int and isinstance(x[2], SVector))
 
 
-def _first_line_layout(n: int, items: SVector, out: list[str]) -> None:
+def first_line_layout(n: int, items: SVector, out: list[str],
+                      render: Callable[[Any, list[str]], None] | None = None) -> None:
+    """The line-numbered layout of `(first-line n [...])`; `render` writes one element
+    (default: `pr`; source-preserving emission passes its own)."""
     if not items:
         out.append(f"(first-line {n} [])")
         return
+    render = render or _pr
     width = len(str(n + len(items) - 1))
     out.append(f"(first-line {n} [\n")
     for i, item in enumerate(items):
         out.append(" ")
-        _pr(item, out)
+        render(item, out)
         out.append(f" ; {str(n + i).rjust(width)}\n")
     out.append("])")
 
@@ -126,7 +130,7 @@ def _pr(x: Any, out: list[str]) -> None:
             out.append(_SUGAR[x[0].name])
             _pr(x[1], out)
         elif is_first_line_form(x):
-            _first_line_layout(x[1], x[2], out)
+            first_line_layout(x[1], x[2], out)
         else:
             out.append("(")
             _pr_seq(x, out)
