@@ -373,6 +373,8 @@ class Debugger:
     def stop(self, reason: str, description: str = "", text: str = "",
              bp_id: int | None = None) -> None:
         """Block the run thread until the client resumes (or leaves)."""
+        if self.stop_at is not None and reason != "restart":
+            return  # a branch runs through the served turns to its stop without stopping
         handle = self.turns[-1].version.handle if self.turns else MAIN
         with self.cond:
             self.paused = True

@@ -12,7 +12,7 @@ from typing import Any, Callable
 class Limits:
     """Evaluation budgets. Defaults are generous; both stop runaway programs cleanly."""
 
-    max_steps: int = 20_000_000   # list evaluations per program evaluation (~1 min)
+    max_steps: int = 10_000_000   # list evaluations per program evaluation (~25 s)
     max_depth: int = 30_000       # nested list evaluations (~10,000 nested calls)
 
 
