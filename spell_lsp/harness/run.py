@@ -360,7 +360,7 @@ def open_prefix(program: Any, text: str) -> str:
     if nodes is not None:
         last = next((c for c in reversed(nodes[2].children) if is_form(c)), None)
         if last is not None and nodes[0].source.text is text:
-            return text[:last.end] + " "
+            return text[nodes[0].start:last.end] + " "
     try:
         return serialize_prefix(program)
     except BuiltinError:

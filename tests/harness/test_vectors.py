@@ -315,3 +315,12 @@ def test_text_after_the_program_is_ignored_with_a_warning(harness):
     assert out.result.value == 4
     assert [t["warnings"] for t in out.reader.turns()] == \
         [[], ["ignored text after the first form: trailing junk"], []]
+
+
+def test_a_program_after_a_comment_line_is_extended_not_rewritten(harness):
+    """The initial program's open prefix starts at the form, not at the comment above it."""
+    source = "; a note\n(quine completion (eval (do (quine prompt \"p\") '(!extend))))"
+    out = harness.run(source, ["'(!call-now a 1)))", "a)))"], record_events=True)
+    assert out.result.value == 1
+    kinds = [e.kind for e in out.events if type(e).__name__ == "SelfEdit"]
+    assert kinds == ["extend"]
