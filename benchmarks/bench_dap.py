@@ -1,6 +1,6 @@
 """Debug adapter benchmarks over stdio, as a client sees them: `next` round trip,
-`stepBack`/`reverseContinue` across 200 turns, `variables` on a 1 MB effect result, and
-launch to first stop.
+`stepBack`/`reverseContinue` across 200 turns, `restartFrame` of the 200th turn (a branch
+served from the journal), `variables` on a 1 MB effect result, and launch to first stop.
 
 Run: python benchmarks/bench_dap.py
 """
@@ -75,10 +75,15 @@ def next_round_trips(folder: Path) -> list[float]:
     return samples
 
 
+def long_run(folder: Path) -> Path:
+    """An agent of TURNS turns whose last turn calls `str`."""
+    suffixes = [f"(def t{i} {i}) '(!extend)))" for i in range(TURNS - 1)] + ['(str "end"))))']
+    return agent(folder, "'(!extend)", suffixes)
+
+
 def travel_across_turns(folder: Path) -> tuple[float, float]:
     """(stepBack ms, reverseContinue over every recorded turn ms), each with its stack."""
-    suffixes = [f"(def t{i} {i}) '(!extend)))" for i in range(TURNS - 1)] + ['(str "end"))))']
-    dap = session(agent(folder, "'(!extend)", suffixes), functions=["str"])
+    dap = session(long_run(folder), functions=["str"])
     dap.stopped(timeout=120)
 
     def move(command: str) -> None:
@@ -91,6 +96,22 @@ def travel_across_turns(folder: Path) -> tuple[float, float]:
     reverse = timed(lambda: move("reverseContinue"))
     dap.close()
     return back, reverse
+
+
+def restart_last_turn(folder: Path) -> float:
+    """restartFrame on the last of TURNS turns until the branch stops there (every earlier
+    turn served from the journal)."""
+    dap = session(long_run(folder), functions=["str"])
+    dap.stopped(timeout=120)
+    frame = next(f for f in dap.ok("stackTrace", {"threadId": 1})["stackFrames"]
+                 if f["name"].startswith("turn "))
+
+    def restart() -> None:
+        dap.ok("restartFrame", {"frameId": frame["id"]})
+        dap.stopped(timeout=120)
+    elapsed = timed(restart)
+    dap.close()
+    return elapsed
 
 
 def variables_on_big_effect(folder: Path) -> float:
@@ -112,17 +133,19 @@ def variables_on_big_effect(folder: Path) -> float:
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        for name in ("launch", "next", "travel", "big"):
+        for name in ("launch", "next", "travel", "restart", "big"):
             (root / name).mkdir()
         launch = launch_to_first_stop(root / "launch")
         steps = next_round_trips(root / "next")
         back, reverse = travel_across_turns(root / "travel")
+        restart = restart_last_turn(root / "restart")
         big = variables_on_big_effect(root / "big")
     rows = [("measure", "ms", "target (ms)"),
             ("next round trip p50", f"{percentile(steps, 0.5):.2f}", "10"),
             ("next round trip p99", f"{percentile(steps, 0.99):.2f}", ""),
             (f"stepBack (of {TURNS} turns) + stackTrace", f"{back:.2f}", "100"),
             (f"reverseContinue across {TURNS} turns + stackTrace", f"{reverse:.2f}", "100"),
+            (f"restartFrame of turn {TURNS - 1} to its stop", f"{restart:.2f}", ""),
             ("scopes + variables, 1 MB effect result", f"{big:.2f}", "20"),
             ("launch to first stop (median of 5)", f"{launch:.2f}", "500")]
     print("\nDebug adapter (client round trips over stdio)")

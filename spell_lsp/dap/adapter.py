@@ -9,6 +9,7 @@ import os
 import re
 import sys
 import threading
+import time
 from typing import Any, BinaryIO
 
 from ..syntax.printer import pr
@@ -78,6 +79,8 @@ class Adapter:
         self.frames: dict[int, tuple[TurnFrame, Any]] = {}
         self.done = threading.Event()
         self.journal: str | None = None    # the journal of the run being debugged
+        self.client: dict = {}              # the client's initialize arguments
+        self.python: tuple[str, int] | None = None   # debugpy's endpoint, once listening
 
     # -- the loop -------------------------------------------------------------------------
 
@@ -113,11 +116,15 @@ class Adapter:
     # -- lifecycle ------------------------------------------------------------------------
 
     def on_initialize(self, request: dict, args: dict) -> None:
+        self.client = args
         self.writer.response(request, CAPABILITIES)
         self.writer.event("initialized")
 
     def on_launch(self, request: dict, args: dict) -> None:
         spec = parse_launch(args)
+        if spec.debug_python and not self.client.get("supportsStartDebuggingRequest"):
+            raise LaunchError("launch attribute 'debugPython' needs a client that supports "
+                              "the startDebugging request (a Python child session)")
         self.spec = spec
         self.debugger.launch(spec.program, spec.source, spec.stop_on_entry)
         self.writer.response(request)
@@ -132,7 +139,23 @@ class Adapter:
         """Run only when both launch and configurationDone have arrived."""
         if self.spec is None or not self.configured or self.run_thread is not None:
             return
+        if self.spec.debug_python:
+            self.debug_python()
         self.start_thread(None)
+
+    def debug_python(self) -> None:
+        """Listen with debugpy in this process (the run thread is then debuggable) and ask
+        the client to attach a Python child session; the run waits for it."""
+        import debugpy
+        if self.python is None:
+            self.python = debugpy.listen(("127.0.0.1", 0))
+        host, port = self.python
+        self.writer.event("output", {"category": "console",
+                                     "output": f"debugpy listening on {host}:{port}\n"})
+        self.writer.send({"type": "request", "command": "startDebugging", "arguments": {
+            "request": "attach", "configuration": {
+                "type": "debugpy", "request": "attach", "name": "Spell: Python namespaces",
+                "connect": {"host": host, "port": port}, "justMyCode": False}}})
 
     def start_thread(self, branch: Branch | None) -> None:
         self.run_thread = threading.Thread(target=self.run, args=(branch,),
@@ -157,6 +180,11 @@ class Adapter:
         code = 0
         try:
             spec = self.spec
+            if spec.debug_python and branch is None:
+                import debugpy
+                debugpy.wait_for_client()  # cancelled when the session ends first
+                if self.debugger.ended:
+                    return
             result = run_agent(spec, bus, branch, lambda p: self.journal_opened(p, branch))
             code = result.exit_code
             summary = f"value: {short(pr(result.value), 500)}" if result.ok \
@@ -188,8 +216,13 @@ class Adapter:
     def end_run(self) -> None:
         """Unwind the run thread (its journal is closed by the harness on the way out)."""
         self.debugger.end()
-        if self.run_thread is not None:
-            self.run_thread.join(timeout=5)
+        if self.run_thread is None:
+            return
+        deadline = time.monotonic() + 5
+        while self.run_thread.is_alive() and time.monotonic() < deadline:
+            if self.python is not None:
+                cancel_python_wait()
+            self.run_thread.join(timeout=0.05)
 
     def shutdown(self) -> None:
         self.end_run()
@@ -472,7 +505,9 @@ class Adapter:
     def on_evaluate(self, request: dict, args: dict) -> None:
         scope = self.frame_scope(args.get("frameId"))
         try:
-            value = evaluate_pure(args["expression"], scope)
+            named = EFFECT_RESULT.fullmatch(args["expression"].strip())
+            value = self.effect_result(named) if named else evaluate_pure(
+                args["expression"], scope)
         except EffectRefused as e:
             self.writer.error(request, str(e))
             return
@@ -485,6 +520,16 @@ class Adapter:
                                        "variablesReference": var["variablesReference"],
                                        **{k: v for k, v in var.items() if k.endswith("Variables")}})
 
+    def effect_result(self, found: re.Match) -> Any:
+        """The recorded result `(effect-result TURN SEQ)` names (the evaluateName of an
+        effect's result)."""
+        turn, seq = int(found.group(1)), int(found.group(2))
+        record = next((r for r in self.debugger.effects if r["handle"] == MAIN and
+                       (r["turn"], r["seq"]) == (turn, seq)), None)
+        if record is None or "result" not in record:
+            raise RequestError(f"no recorded result of effect {seq} in turn {turn}")
+        return record["result"]
+
     def on_spell_programDiff(self, request: dict, args: dict) -> None:
         """Program before/after of the last self-edit (or of the given turn's)."""
         turn = args.get("turn")
@@ -494,6 +539,16 @@ class Adapter:
         e = edits[-1]
         self.writer.response(request, {"handle": e.handle, "turn": e.turn, "kind": e.kind,
                                        "before": e.before, "after": e.after})
+
+
+def cancel_python_wait() -> None:
+    """Wake a run waiting for the Python session; before the wait has begun debugpy
+    refuses (RuntimeError), and the caller simply tries again."""
+    import debugpy
+    try:
+        debugpy.wait_for_client.cancel()
+    except RuntimeError:
+        pass
 
 
 def redefined(turn: TurnFrame, name: str, value: str, prefix: int) -> str:
@@ -519,10 +574,13 @@ def serve_stdio() -> int:
     """Run one debug session on this process's stdin/stdout."""
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # stray prints must not corrupt the protocol stream
-    code = Adapter(sys.stdin.buffer, out).serve()
-    if any(t.is_alive() and not t.daemon for t in threading.enumerate()
-           if t is not threading.main_thread()):
-        # a run stuck in a model call or a tool cannot be interrupted; leave anyway
+    adapter = Adapter(sys.stdin.buffer, out)
+    code = adapter.serve()
+    # a run stuck in a model call or a tool cannot be interrupted, and debugpy's exit
+    # hooks wait for its session: leave anyway
+    if adapter.python is not None or any(t.is_alive() and not t.daemon
+                                         for t in threading.enumerate()
+                                         if t is not threading.main_thread()):
         sys.stderr.flush()
         os._exit(code)
     return code

@@ -21,6 +21,7 @@ class LaunchSpec:
     config: Any                  # RunConfig
     model: str
     stop_on_entry: bool = False
+    debug_python: bool = False   # run under debugpy, with a Python child session attached
 
 
 def field_of(args: dict, name: str, kind: type | tuple, default: Any = None) -> Any:
@@ -74,8 +75,6 @@ def parse_launch(args: dict) -> LaunchSpec:
     workspace = Path(folder) if folder else (program.parent if program else Path.cwd())
     if not workspace.is_dir():
         raise LaunchError(f"launch attribute 'workspace' is not a folder: {workspace}")
-    if field_of(args, "debugPython", bool, False):
-        raise LaunchError("launch attribute 'debugPython' is not supported by this adapter yet")
     max_turns = field_of(args, "maxTurns", int)
     if max_turns is not None and max_turns < 0:
         raise LaunchError("launch attribute 'maxTurns' must not be negative")
@@ -91,4 +90,5 @@ def parse_launch(args: dict) -> LaunchSpec:
                              budget_usd=None if budget is None else float(budget))
     model = model_of(args, profile.model, program)
     return LaunchSpec(source, program, RunConfig(profile=profile, workspace=workspace.resolve()),
-                      model, field_of(args, "stopOnEntry", bool, False))
+                      model, field_of(args, "stopOnEntry", bool, False),
+                      field_of(args, "debugPython", bool, False))

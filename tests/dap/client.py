@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import socket
 import subprocess
 import sys
 import threading
@@ -17,15 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 10.0
 
 
-class DapClient:
-    """Requests with matched responses; events kept in arrival order."""
+class DapConnection:
+    """Requests with matched responses; events and reverse requests kept in arrival order."""
 
-    def __init__(self) -> None:
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        self.proc = subprocess.Popen([sys.executable, "-m", "spell_lsp", "dap"],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    def __init__(self, rfile, wfile) -> None:
+        self.rfile = rfile
+        self.wfile = wfile
         self.seq = 0
+        self.reverse: list[dict] = []        # requests the adapter sent us
         self.inbox: "queue.Queue[dict | None]" = queue.Queue()
         self.events: list[dict] = []
         self.responses: dict[int, dict] = {}
@@ -35,7 +35,10 @@ class DapClient:
 
     def pump(self) -> None:
         while True:
-            message = read_message(self.proc.stdout)
+            try:
+                message = read_message(self.rfile)
+            except (OSError, ValueError):
+                message = None
             self.inbox.put(message)
             if message is None:
                 return
@@ -54,6 +57,8 @@ class DapClient:
             self.responses[message["request_seq"]] = message
         elif message["type"] == "event":
             self.events.append(message)
+        elif message["type"] == "request":
+            self.reverse.append(message)
         return True
 
     def send(self, command: str, arguments: dict | None = None) -> int:
@@ -61,8 +66,8 @@ class DapClient:
         message = {"seq": self.seq, "type": "request", "command": command}
         if arguments is not None:
             message["arguments"] = arguments
-        self.proc.stdin.write(encode_message(message))
-        self.proc.stdin.flush()
+        self.wfile.write(encode_message(message))
+        self.wfile.flush()
         return self.seq
 
     def request(self, command: str, arguments: dict | None = None,
@@ -98,13 +103,49 @@ class DapClient:
     def all_events(self, name: str) -> list[dict]:
         return [e.get("body", {}) for e in self.events if e["event"] == name]
 
+    def reverse_request(self, command: str, timeout: float = TIMEOUT) -> dict:
+        """The first request `command` the adapter sent to this client."""
+        deadline = time.monotonic() + timeout
+        while not any(r["command"] == command for r in self.reverse):
+            if time.monotonic() > deadline or not self.drain(0.05):
+                raise AssertionError(f"no reverse request {command}")
+        return next(r for r in self.reverse if r["command"] == command)
+
+
+class SocketClient(DapConnection):
+    """A DAP connection to a server listening on a TCP port (debugpy)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.sock = socket.create_connection((host, port), timeout=TIMEOUT)
+        self.sock.settimeout(None)
+        super().__init__(self.sock.makefile("rb"), self.sock.makefile("wb"))
+
+    def close(self) -> None:
+        """Shut the socket first: it wakes the reader thread blocked on it."""
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # the server already closed it
+        self.sock.close()
+
+
+class DapClient(DapConnection):
+    """The adapter `python -m spell_lsp dap` as a subprocess over stdio."""
+
+    def __init__(self) -> None:
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        self.proc = subprocess.Popen([sys.executable, "-m", "spell_lsp", "dap"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=env, cwd=ROOT)
+        super().__init__(self.proc.stdout, self.proc.stdin)
+
     # -- session helpers ------------------------------------------------------------------
 
     def start(self, launch: dict, *, filters: list[str] = (), breakpoints: dict | None = None,
-              functions: list = ()) -> dict:
+              functions: list = (), **capabilities: bool) -> dict:
         """initialize, launch, breakpoints, configurationDone; the launch response."""
         self.ok("initialize", {"adapterID": "spell", "linesStartAt1": True,
-                               "columnsStartAt1": True})
+                               "columnsStartAt1": True, **capabilities})
         self.event("initialized")
         response = self.request("launch", launch)
         if not response["success"]:

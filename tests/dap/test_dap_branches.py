@@ -117,6 +117,9 @@ def test_set_expression_on_a_recorded_effect_result(dap, agent):
     [effect] = variables(dap, scopes(dap, frame["id"])["Effects"]).values()
     result = variables(dap, effect["variablesReference"])["result"]
     assert result["evaluateName"] == "(effect-result 1 1)"
+    shown = dap.ok("evaluate", {"expression": result["evaluateName"], "frameId": frame["id"],
+                                "context": "repl"})
+    assert '"alpha"' in shown["result"] and '"beta"' in shown["result"]
     dap.ok("setExpression", {"expression": result["evaluateName"], "value": '["a" "b"]',
                              "frameId": frame["id"]})
     dap.stopped()
