@@ -19,6 +19,8 @@ from .launch import LaunchError, LaunchSpec, parse_launch
 from .protocol import ProtocolError, Writer, read_message
 from .values import EffectRefused, References, evaluate_pure, short
 
+MESSAGE_NAME = re.compile(r"msg-\d+")  # messages received as (def msg-N {...})
+
 CAPABILITIES = {
     "supportsConfigurationDoneRequest": True,
     "supportsFunctionBreakpoints": True,
@@ -454,10 +456,15 @@ class Adapter:
                          for k, v in sorted(bindings.items())]
         effects = dbg.effects if dbg.view is None else [
             r for r in dbg.effects if r["turn"] <= turn.version.turn]
+        messages = {k: v for k, v in bindings.items() if MESSAGE_NAME.fullmatch(k)}
         scopes = [
             ("Bindings", "locals", named, len(bindings)),
             ("Program", None, lambda: self.program_items(turn), None),
             ("Effects", None, lambda: [self.effect_item(r) for r in effects], len(effects)),
+            ("Messages", None, lambda: [dict(self.refs.variable(k, v), evaluateName=k)
+                                        for k, v in sorted(messages.items())], len(messages)),
+            # the run-wide globals store arrives with the multi-agent runtime's globals/
+            ("Globals", None, lambda: [], 0),
             ("Run", None, lambda: self.run_items(turn), None)]
         body = []
         for name, hint, producer, count in scopes:

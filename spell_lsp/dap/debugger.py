@@ -304,6 +304,8 @@ class Debugger:
     def on_RunEnded(self, e: ev.RunEnded) -> None:
         if e.error and "uncaught" in self.filters:
             self.stop("exception", f"Uncaught error: {short(e.error, 120)}", e.error)
+        for thread_id in self.threads.values():  # every agent's lifecycle ends with the run
+            self.send("thread", {"reason": "exited", "threadId": thread_id})
 
     # -- deciding to stop -----------------------------------------------------------------
 

@@ -449,3 +449,22 @@ def test_breakpoint_locations_are_the_forms_starting_on_a_line(dap, tmp_path):
                          [{"line": 3, "column": 3}, {"line": 3, "column": 14},
                           {"line": 3, "column": 22}],
                          [{"line": 4, "column": 5}, {"line": 4, "column": 18}]]
+
+
+def test_messages_scope_lists_received_messages_and_threads_exit_at_the_end(dap, tmp_path):
+    program = tmp_path / "inbox.spell"
+    program.write_text("(quine completion (eval (do (def msg-0 {:from :user, :body \"hi\"})\n"
+                       "  (def other 1) '(:body msg-0))))\n", encoding="utf-8")
+    (tmp_path / "inbox.script.jsonl").write_text("", encoding="utf-8")  # no model call
+    assert dap.start({"program": str(program), "stopOnEntry": True})["success"]
+    dap.stopped()
+    for _ in range(2):  # past (def msg-0 ...) and (def other 1)
+        dap.ok("next", {"threadId": 1})
+        dap.stopped()
+    found = scopes(dap, dap.top_frame()["id"])
+    assert list(found) == ["Bindings", "Program", "Effects", "Messages", "Globals", "Run"]
+    assert list(variables(dap, found["Messages"])) == ["msg-0"]
+    assert variables(dap, found["Globals"]) == {}
+    dap.ok("continue", {"threadId": 1})
+    assert dap.event("thread", lambda body: body["reason"] == "exited")["threadId"] == 1
+    dap.event("terminated")

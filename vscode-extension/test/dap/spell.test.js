@@ -63,7 +63,7 @@ test('launch, stop on a self-edit, look at the effect, continue to the end', asy
   assert.equal(top.source.name, 'main · turn 1');
   const scopes = await dc.scopesRequest({ frameId: top.id });
   const names = scopes.body.scopes.map((s) => s.name);
-  assert.deepEqual(names, ['Bindings', 'Program', 'Effects', 'Run']);
+  assert.deepEqual(names, ['Bindings', 'Program', 'Effects', 'Messages', 'Globals', 'Run']);
   const effects = await dc.variablesRequest({
     variablesReference: scopes.body.scopes[2].variablesReference });
   assert.equal(effects.body.variables.length, 1);
