@@ -7,8 +7,7 @@ the launch's model and the real effects run. The original journal is only read."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..harness.transports.base import Response, TransportError
@@ -182,49 +181,21 @@ def literal(rt: Any, text: str) -> Any:
 
 def run_agent(spec: Any, bus: Any, branch: Branch | None,
               on_journal: Callable[[str], None]) -> Any:
-    """`start_run` for the debugger: the same run, its journal path told to `on_journal`
-    before turn 0, and (for a branch) the recorded answers and effects up to the fork."""
-    from .. import __version__
-    from ..harness.config import ConfigError
-    from ..harness.journal import Journal, new_run
-    from ..harness.prompt import system_prompt
-    from ..harness.run import run_program
-    from ..harness.session import (PAID_DEFAULT_USD, effect_namespaces, namespace_infos,
-                                   run_options, secrets)
-    from ..harness.transports import make_transport
-    config = spec.config
-    try:
-        transport = make_transport(spec.model, workspace=config.workspace,
-                                   mode=config.profile.mode, max_tokens=config.profile.max_tokens)
-    except (ValueError, OSError, TransportError) as e:
-        raise ConfigError(str(e)) from None
-    if transport.name.startswith("anthropic") and config.profile.budget_usd is None:
-        config = replace(config, profile=replace(config.profile, budget_usd=PAID_DEFAULT_USD))
-    namespaces = effect_namespaces(config)
-    source, replay_effects, options = spec.source, None, run_options(config, spec.program)
-    if spec.model.startswith("replay:"):
-        from ..harness.session import replay_effects_of
-        replay_effects = replay_effects_of(spec.model)
-    if branch is not None:
+    """`start_run` for the debugger: its journal path told to `on_journal` before turn 0,
+    and (for a branch) the recorded answers and effects served up to the fork."""
+    from ..harness.session import start_run
+
+    def serve_branch(parts: Any) -> Any:
         recording = Recording(branch.journal)
-        transport = BranchTransport(branch, recording, transport)
-        namespaces = BranchEffects(branch, recording).wrap_all(namespaces)
-        replay_effects = None  # the branch serves recorded effects itself
+        parts.transport = BranchTransport(branch, recording, parts.transport)
+        parts.namespaces = BranchEffects(branch, recording).wrap_all(parts.namespaces)
+        parts.replay_effects = None  # the branch serves recorded effects itself
         if branch.program is not None and branch.turn == 0:
-            source = branch.program
-        options = dict(options, branch={"of": branch.journal, "turn": branch.turn,
-                                        "change": branch.describe()})
-    run_id, path = new_run(config.journal_root)
-    journal = Journal(path, secrets=secrets())
-    journal.run(run_id=run_id, profile=config.profile.name, transport=transport.name,
-                model=transport.model, workspace=str(config.workspace), options=options,
-                spell_version=__version__)
-    on_journal(str(Path(path)))
-    prompt = system_prompt(namespace_infos(config.profile.namespaces),
-                           prefill=transport.prefill, base=config.profile.system_prompt)
-    try:
-        return run_program(source, config, transport, journal=journal, bus=bus,
-                           system_prompt=prompt, effect_namespaces=namespaces,
-                           replay_effects=replay_effects, run_id=run_id)
-    finally:
-        journal.close()
+            parts.source = branch.program
+        parts.options = dict(parts.options, branch={"of": branch.journal, "turn": branch.turn,
+                                                    "change": branch.describe()})
+        return parts
+
+    return start_run(spec.source, spec.config, spec.model, bus=bus, program=spec.program,
+                     customize=serve_branch if branch is not None else None,
+                     on_journal=on_journal)

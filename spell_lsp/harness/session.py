@@ -6,9 +6,9 @@ derived from the source text, the `RunConfig` and a model spec."""
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .. import __version__
 from ..syntax.values import Keyword, SMap
@@ -68,13 +68,22 @@ def replay_effects_of(spec: str) -> list[dict]:
     return JournalReader(spec.split(":", 1)[1]).of_type("effect")
 
 
-def start_run(source: str, config: RunConfig, model: str, *,
-              bus: ev.EventBus | None = None, incremental: bool = True,
-              program: Path | None = None) -> RunResult:
-    """Run `source` (read from `program`, when it came from a file) with the transport
-    `model` names; the journal goes under the runs folder of the workspace. Raises
-    ConfigError for a bad model spec."""
-    from .prompt import system_prompt
+@dataclass
+class RunParts:
+    """What a run is assembled from; `start_run`'s `customize` hook may replace parts (the
+    debugger's branches serve recorded answers and effects this way)."""
+
+    source: str
+    config: RunConfig
+    transport: Any
+    namespaces: dict[str, Any]
+    replay_effects: list[dict] | None
+    options: dict[str, Any]
+
+
+def prepare_run(source: str, config: RunConfig, model: str,
+                program: Path | None) -> RunParts:
+    """Transport, effect namespaces, replay material and run options for a run."""
     from .transports import make_transport
     try:
         transport = make_transport(model, workspace=config.workspace,
@@ -85,18 +94,36 @@ def start_run(source: str, config: RunConfig, model: str, *,
     if transport.name.startswith("anthropic") and config.profile.budget_usd is None:
         config = replace(config, profile=replace(config.profile, budget_usd=PAID_DEFAULT_USD))
     replay_effects = replay_effects_of(model) if model.startswith("replay:") else None
+    return RunParts(source, config, transport, effect_namespaces(config), replay_effects,
+                    run_options(config, program))
+
+
+def start_run(source: str, config: RunConfig, model: str, *,
+              bus: ev.EventBus | None = None, incremental: bool = True,
+              program: Path | None = None,
+              customize: Callable[[RunParts], RunParts] | None = None,
+              on_journal: Callable[[str], None] | None = None) -> RunResult:
+    """Run `source` (read from `program`, when it came from a file) with the transport
+    `model` names; the journal goes under the runs folder of the workspace (its path is
+    told to `on_journal` before turn 0). Raises ConfigError for a bad model spec."""
+    from .prompt import system_prompt
+    parts = prepare_run(source, config, model, program)
+    if customize is not None:
+        parts = customize(parts)
+    config, transport = parts.config, parts.transport
     run_id, path = new_run(config.journal_root)
     journal = Journal(path, secrets=secrets())
     journal.run(run_id=run_id, profile=config.profile.name, transport=transport.name,
                 model=transport.model, workspace=str(config.workspace),
-                options=run_options(config, program), spell_version=__version__)
+                options=parts.options, spell_version=__version__)
+    if on_journal is not None:
+        on_journal(str(path))
     prompt = system_prompt(namespace_infos(config.profile.namespaces),
                            prefill=transport.prefill, base=config.profile.system_prompt)
     try:
-        return run_program(source, config, transport, journal=journal, bus=bus,
-                           system_prompt=prompt,
-                           effect_namespaces=effect_namespaces(config),
-                           replay_effects=replay_effects, incremental=incremental,
+        return run_program(parts.source, config, transport, journal=journal, bus=bus,
+                           system_prompt=prompt, effect_namespaces=parts.namespaces,
+                           replay_effects=parts.replay_effects, incremental=incremental,
                            run_id=run_id)
     finally:
         journal.close()
