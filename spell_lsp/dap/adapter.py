@@ -266,8 +266,9 @@ class Adapter:
         self.refs.clear()
         self.frames.clear()
         self.writer.response(request, body)
-        if step is not None and self.debugger.view is not None:
-            self.travelled(self.debugger.step_forward())
+        dbg = self.debugger
+        if step is not None and (dbg.view is not None or dbg.form_view is not None):
+            self.travelled(dbg.step_forward())
         else:
             self.debugger.resume(step)
 

@@ -76,6 +76,9 @@ class TurnFrame:
     forms: list[FormFrame] = field(default_factory=list)
     scope: dict = field(default_factory=dict)     # latest top-level scope of the turn
     entry: int | None = None                      # offset of its first evaluated form
+    # Snapshots (stack, top-level scope) at each written form, for stepping back form by
+    # form; scopes are copied because evaluation keeps extending them.
+    trail: list[tuple[list[FormFrame], dict]] = field(default_factory=list)
 
     def entry_offset(self) -> int | None:
         """Where the turn starts evaluating: its first evaluated written form, else its
@@ -167,6 +170,19 @@ def hit_problem(condition: str | None) -> str | None:
     return None
 
 
+TRAIL_LIMIT = 500  # snapshots kept per turn for stepping back form by form
+
+
+def remember_form(turn: TurnFrame) -> None:
+    """Snapshot the stack and scopes at a written form (the oldest beyond the limit go)."""
+    copies: dict[int, dict] = {}
+    forms = [FormFrame(f.form, copies.setdefault(id(f.scope), dict(f.scope)), f.depth)
+             for f in turn.forms]
+    turn.trail.append((forms, dict(turn.scope)))
+    if len(turn.trail) > TRAIL_LIMIT:
+        del turn.trail[0]
+
+
 class Debugger:
     """State of the debugged run and the rules that decide where it stops."""
 
@@ -194,6 +210,7 @@ class Debugger:
         self.model_turns = 0
         self.cost_usd = 0.0
         self.view: int | None = None      # index into `history` while looking back
+        self.form_view: int | None = None  # index into the live turn's trail, looking back
         self.eval_thread: int | None = None   # the thread evaluating the turns
         self.stop_at: tuple[str, int, str] | None = None  # (handle, turn, why): a branch's stop
 
@@ -203,7 +220,7 @@ class Debugger:
         self.ended = self.paused = self.pause_requested = self.stop_on_entry = False
         self.step = None
         self.turns, self.history, self.effects, self.edits = [], [], [], []
-        self.model_turns, self.cost_usd, self.view = 0, 0.0, None
+        self.model_turns, self.cost_usd, self.view, self.form_view = 0, 0.0, None, None
         self.stop_at = stop_at
 
     # -- the listener ---------------------------------------------------------------------
@@ -256,6 +273,8 @@ class Debugger:
             top.scope = e.scope
             if top.entry is None and getattr(e.form, "syntax", None) is not None:
                 top.entry = e.form.syntax.start
+        if getattr(e.form, "syntax", None) is not None:
+            remember_form(top)
         reason = self.form_stop(top, forms[-1])
         if reason:
             self.stop(*reason)
@@ -400,7 +419,7 @@ class Debugger:
     def resume(self, step: str | None = None) -> None:
         """Continue the run; `step` is in, next or out (from the current position)."""
         with self.cond:
-            self.view = None
+            self.view = self.form_view = None
             if step is not None:
                 depth = self.turns[-1].forms[-1].depth if self.turns and \
                     self.turns[-1].forms else 0
@@ -413,12 +432,25 @@ class Debugger:
     def visible(self) -> tuple[list[TurnFrame], list[TurnFrame]]:
         """(active turns, innermost last; ended turns) seen from the live position or from
         the recorded turn being viewed."""
+        if self.form_view is not None:
+            top = self.turns[-1]
+            forms, scope = top.trail[self.form_view]
+            past = TurnFrame(top.version, top.kind, forms=forms, scope=scope, entry=top.entry)
+            return [*self.turns[:-1], past], self.history
         if self.view is None:
             return self.turns, self.history
         return [self.history[self.view]], self.history[:self.view]
 
     def step_back(self) -> str:
-        """View the turn before the one shown; a description for the stopped event."""
+        """View the form before the one shown in the live turn, then the turns before it;
+        a description for the stopped event."""
+        if self.view is None and self.turns:
+            trail = self.turns[-1].trail
+            current = len(trail) - 1 if self.form_view is None else self.form_view
+            if current > 0:
+                self.form_view = current - 1
+                return "recorded form of this turn (time travel)"
+        self.form_view = None
         target = (len(self.history) if self.view is None else self.view) - 1
         if target < 0:
             return "no earlier turn was recorded"
@@ -432,11 +464,17 @@ class Debugger:
             if self.view < len(self.history):
                 return f"recorded turn {self.history[self.view].version.turn} (time travel)"
             self.view = None
+        if self.form_view is not None and self.turns:
+            self.form_view += 1
+            if self.form_view < len(self.turns[-1].trail) - 1:
+                return "recorded form of this turn (time travel)"
+            self.form_view = None
         return "back at the live position"
 
     def reverse_continue(self) -> str:
         """Back to the latest earlier turn holding a line breakpoint's form, else the
         first turn."""
+        self.form_view = None
         start = len(self.history) if self.view is None else self.view
         keys = {key for bp in self.all_line_bps() for key in bp.offsets}
         for index in range(start - 1, -1, -1):

@@ -68,7 +68,11 @@ def test_self_edit_stop_shows_effects_then_runs_to_the_end(dap, agent):
     assert diff["turn"] == 1 and diff["after"].startswith(diff["before"])
     assert "(def xs" in diff["after"][len(diff["before"]):]
     dap.ok("stepBack", {"threadId": 1})
-    assert "recorded turn 0" in dap.stopped()["description"]
+    description = dap.stopped()["description"]
+    while "recorded form" in description:  # back through this turn's forms first
+        dap.ok("stepBack", {"threadId": 1})
+        description = dap.stopped()["description"]
+    assert "recorded turn 0" in description
     back = dap.ok("stackTrace", {"threadId": 1})["stackFrames"]
     assert [f["name"] for f in back] == ["turn 0 of :main"]
     assert variables(dap, scopes(dap, back[0]["id"])["Effects"]) == {}
@@ -467,4 +471,28 @@ def test_messages_scope_lists_received_messages_and_threads_exit_at_the_end(dap,
     assert variables(dap, found["Globals"]) == {}
     dap.ok("continue", {"threadId": 1})
     assert dap.event("thread", lambda body: body["reason"] == "exited")["threadId"] == 1
+    dap.event("terminated")
+
+
+def test_step_back_walks_the_forms_of_the_turn_with_their_bindings(dap, tmp_path):
+    program = tmp_path / "steps.spell"
+    program.write_text("(quine completion (eval (do (def a 1)\n  (def b 2)\n  (def c 3)\n"
+                       "  '(+ a b c))))\n", encoding="utf-8")
+    (tmp_path / "steps.script.jsonl").write_text("", encoding="utf-8")
+    assert dap.start({"program": str(program), "stopOnEntry": True})["success"]
+    dap.stopped()
+    for _ in range(3):  # to (def c 3): a and b are bound
+        dap.ok("next", {"threadId": 1})
+        dap.stopped()
+    assert dap.top_frame()["name"] == "(def c 3)"
+    dap.ok("stepBack", {"threadId": 1})
+    assert "recorded form" in dap.stopped()["description"]
+    top = dap.top_frame()
+    assert top["name"] == "(def b 2)"
+    assert set(variables(dap, scopes(dap, top["id"])["Bindings"])) >= {"a"}
+    assert "b" not in variables(dap, scopes(dap, top["id"])["Bindings"])
+    dap.ok("next", {"threadId": 1})  # forward again through the recorded forms
+    dap.stopped()
+    assert dap.top_frame()["name"] == "(def c 3)"
+    dap.ok("continue", {"threadId": 1})
     dap.event("terminated")
