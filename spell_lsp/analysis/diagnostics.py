@@ -26,25 +26,14 @@ from .names import (
 )
 from .program import PROGRAM, forms_of, head_name, is_wrapper_tail
 from .scopes import (
-    DEAD, DO, FN_BODY, TRAILING, UNQUOTED, Binding, Call, ScopeIndex, Use, kids, sym_name,
+    DEAD, DO, FN_BODY, TRAILING, UNQUOTED, Binding, Call, Diagnostic, ScopeIndex, Use, kids,
+    sym_name,
 )
 
 if TYPE_CHECKING:
     from .document import Document
 
 ERROR, WARNING, INFORMATION, HINT = "error", "warning", "information", "hint"
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """One problem: code, severity, offset span [start, end), message, extra data."""
-
-    code: str
-    severity: str
-    start: int
-    end: int
-    message: str
-    data: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +69,7 @@ def diagnostics(doc: "Document", config: Config | None = None) -> list[Diagnosti
     if program.kind == PROGRAM:
         out += wrapper_shape(doc)
         out += trailing_turns(doc)
-    out += [Diagnostic(*f) for f in index.findings]
+    out += index.findings
     reported = effect_diagnostics(doc, index)
     out += reported
     taken = {(d.start, d.end) for d in reported}

@@ -111,8 +111,10 @@ class Call(NamedTuple):
     quiet: bool = False
 
 
-class Finding(NamedTuple):
-    """A problem seen during the walk (turned into a Diagnostic by diagnostics.py)."""
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem: code, severity, offset span [start, end), message, extra data (the
+    walk records some; diagnostics.py adds the rest)."""
 
     code: str
     severity: str
@@ -136,7 +138,7 @@ class ScopeIndex:
     ns_members: list[Use] = field(default_factory=list)  # qualified global references
     unbound: list[Use] = field(default_factory=list)
     evals: list[tuple[Node, str, dict]] = field(default_factory=list)  # (call, mode, env)
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Diagnostic] = field(default_factory=list)
 
 
 class Ctx:
@@ -433,7 +435,7 @@ class Walker:
         if name in CALL_NOW_FAMILY:
             if not (nargs in (2, 3) or (nargs >= 4 and nargs % 2 == 0)) \
                     and not unreadable(node):
-                self.index.findings.append(Finding(
+                self.index.findings.append(Diagnostic(
                     "call-now-arity", "error", head.start, head.end,
                     f"`{name}` takes a name and an expression (name expr), optionally a "
                     f"limit (name expr limit), or pairs (name1 expr1 name2 expr2 ...); this "
@@ -441,7 +443,7 @@ class Walker:
                     {"given": nargs}))
             return
         if name == "agents/reply" and nargs == 1:
-            self.index.findings.append(Finding(
+            self.index.findings.append(Diagnostic(
                 "reply-one-arg", "error", head.start, head.end,
                 "`agents/reply` needs the received message and a value: "
                 "(agents/reply msg-N value).", {"given": 1}))
@@ -453,7 +455,7 @@ class Walker:
             return
         if unreadable(node):
             return
-        self.index.findings.append(Finding(
+        self.index.findings.append(Diagnostic(
             "wrong-arity", "error", head.start, head.end,
             f"`{name}` takes {ar} argument{'' if str(ar) == '1' else 's'}, "
             f"this call passes {nargs}.", {"expected": str(ar), "given": nargs}))
@@ -478,7 +480,7 @@ class Walker:
             return  # evaluated: `(quine p "x")` itself evaluates to "x"
         if not is_bare_quine(quine):
             return
-        self.index.findings.append(Finding(
+        self.index.findings.append(Diagnostic(
             "bare-quine-prompt", "error", arg.start, arg.end,
             f"`{name}` needs a wrapper quine `(quine n (eval (do ...)))`; a bare "
             "`(quine p \"...\")` fails with \"reopen expects quine tail of the form "
@@ -552,7 +554,7 @@ class Walker:
             return
         head = kids(node)[0]
         if name == "persist":
-            self.index.findings.append(Finding(
+            self.index.findings.append(Diagnostic(
                 "persist-in-macro", "warning", head.start, head.end,
                 "`persist` produced by a macro is never materialised into the source; "
                 "write (persist name expr) literally in the do-block instead."))
