@@ -24,10 +24,14 @@ class LineIndex:
     @property
     def starts(self) -> list[int]:
         """Offset of the first character of every line."""
-        if self._starts is None:
-            self._starts = [0]
-            self._starts.extend(m.end() for m in _LINE_BREAK.finditer(self.text))
-        return self._starts
+        starts = self._starts
+        if starts is None:
+            # built completely before it is published: the language server reads one
+            # index from its event loop and its analysis thread at once
+            starts = [0]
+            starts.extend(m.end() for m in _LINE_BREAK.finditer(self.text))
+            self._starts = starts
+        return starts
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, col) of `offset`, clamped to the text."""
