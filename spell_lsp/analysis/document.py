@@ -8,8 +8,9 @@ The server keeps one `Document` per (uri, version) and converts positions to UTF
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
+from ..syntax.incremental import reparse
 from ..syntax.reader import SYMBOL, Branch, Node, ParseResult, ReadError, Token, parse
 
 if TYPE_CHECKING:
@@ -20,11 +21,21 @@ if TYPE_CHECKING:
 class Document:
     """A document's text and everything derived from it, computed at most once."""
 
-    def __init__(self, text: str, uri: str | None = None, version: int | None = None) -> None:
+    def __init__(self, text: str, uri: str | None = None, version: int | None = None,
+                 parsed: ParseResult | None = None) -> None:
         self.text = text
         self.uri = uri
         self.version = version
-        self.parsed: ParseResult = parse(text)
+        self.parsed: ParseResult = parsed if parsed is not None else parse(text)
+
+    def edited(self, edits: Iterable[tuple[int, int, str]], text: str,
+               version: int | None = None) -> "Document":
+        """The document after `edits` ((start, end, inserted), each in the coordinates of
+        the text before it), re-reading only what they touch; `text` is the result."""
+        parsed = self.parsed
+        for start, end, inserted in edits:
+            parsed = reparse(parsed, start, end, inserted)
+        return Document(text, self.uri, version, parsed if parsed.text == text else None)
 
     @property
     def tree(self) -> Branch:

@@ -60,6 +60,7 @@ COMPLETION_KINDS = {
 FOLDING_KINDS = {"comment": types.FoldingRangeKind.Comment,
                  "region": types.FoldingRangeKind.Region}
 LINE_BREAK = re.compile(r"\r\n?|\n")
+MAX_PENDING_EDITS = 64  # more edits between two parses: read the text in full
 LEGEND = types.SemanticTokensLegend(token_types=list(TOKEN_TYPES),
                                     token_modifiers=list(TOKEN_MODIFIERS))
 
@@ -74,6 +75,10 @@ class OpenText:
     parse: asyncio.Future | None = None
     built: tuple[Document, Positions] | None = None  # set on the analysis thread
     positions: Positions | None = None
+    # A parsed earlier version and the edits since, (start, end, inserted) in the
+    # coordinates of the text each applies to: the parse re-reads only what they touch.
+    base: "OpenText | None" = None
+    edits: tuple[tuple[int, int, str], ...] = ()
 
 
 @dataclass
@@ -141,11 +146,20 @@ class SpellLanguageServer(LanguageServer):
         """The parsed version (parsed here at most once: one analysis thread)."""
         if state.built is None:
             with gc_paused():
-                doc = Document(state.text, state.uri, state.version)
+                doc = self.parse_version(state)
             if state.positions is None:  # share the document's line index
                 state.positions = Positions(state.text, doc.parsed.source.lines, self.encoding)
             state.built = doc, state.positions
         return state.built
+
+    @staticmethod
+    def parse_version(state: OpenText) -> Document:
+        """The version's document, re-read from its parsed base when it has one."""
+        base, edits = state.base, state.edits
+        state.base, state.edits = None, ()  # let the older version go
+        if base is None or base.built is None:
+            return Document(state.text, state.uri, state.version)
+        return base.built[0].edited(edits, state.text, state.version)
 
     @property
     def encoding(self) -> str:
@@ -166,14 +180,19 @@ class SpellLanguageServer(LanguageServer):
             state.positions = Positions(state.text, LineIndex(state.text), self.encoding)
         return state.positions
 
-    def apply_change(self, state: OpenText, change: Any) -> str:
-        """The text after one content change (full or ranged)."""
+    def apply_change(self, state: OpenText, version: int, change: Any) -> OpenText:
+        """The next version after one content change (full or ranged)."""
         if not isinstance(change, types.TextDocumentContentChangePartial):
-            return change.text
+            return OpenText(state.uri, version, change.text)
         positions = self.positions_of(state)
         start = positions.offset(change.range.start)
         end = max(start, positions.offset(change.range.end))
-        return state.text[:start] + change.text + state.text[end:]
+        text = state.text[:start] + change.text + state.text[end:]
+        base, edits = (state, ()) if state.built is not None else (state.base, state.edits)
+        if base is None or len(edits) >= MAX_PENDING_EDITS:
+            return OpenText(state.uri, version, text)
+        return OpenText(state.uri, version, text, base=base,
+                        edits=edits + ((start, end, change.text),))
 
     def closed_documents(self) -> list[tuple[Document, Positions]]:
         """The workspace's .spell/.spl files that are not open (parsed once per mtime)."""
@@ -368,7 +387,7 @@ def register_sync(server: SpellLanguageServer) -> None:
         if state is None:
             return
         for change in params.content_changes:
-            state = OpenText(uri, params.text_document.version, ls.apply_change(state, change))
+            state = ls.apply_change(state, params.text_document.version, change)
         ls.texts[uri] = state
         ls.schedule_diagnostics(uri)
 

@@ -534,17 +534,28 @@ def parse(text: str, start: int = 0) -> ParseResult:
 
 
 def _parse(text: str, start: int = 0) -> ParseResult:
-    """The parser proper: one pass over the master regex's matches, with a stack of the
-    open branches (containers and reader macros waiting for forms)."""
+    """Read the whole text (from `start`) and close what is still open at its end."""
     source = Source(text)
     doc = Document(source)
     errors: list[ReadError] = []
     stack: list[Branch] = [doc]
-    top: Branch = doc
-    kids = doc.children
-    need = 0  # forms the innermost reader macro still needs; 0 when `top` is a container
+    read_tokens(source, stack, errors, start, len(text))
+    _close_at_eof(stack, len(text), errors)
+    return ParseResult(source, doc, errors)
+
+
+def read_tokens(source: Source, stack: list[Branch], errors: list[ReadError], start: int,
+                stop: int) -> int:
+    """The parser proper: one pass over the master regex's matches in text[start:stop],
+    with a stack of the open branches (containers and reader macros waiting for forms).
+    Nodes are added to the branches of `stack`; what is open at `stop` stays on it.
+    Returns the offset where the last token ends (trivia may follow up to `stop`)."""
+    text = source.text
+    top: Branch = stack[-1]
+    kids = top.children
+    need = top.need  # forms the innermost reader macro still needs; 0 for a container
     seen = dict(_CONSTANTS)  # symbol or keyword token -> (kind, value), once read
-    for m in TOKEN_RE.finditer(text, start):
+    for m in TOKEN_RE.finditer(text, start, stop):
         g = m.lastindex
         if g == G_SYMBOL:
             s, e = m.span(g)
@@ -632,14 +643,13 @@ def _parse(text: str, start: int = 0) -> ParseResult:
             kids = top.children
             continue
         elif g == G_END:
-            break
+            return m.start()
         else:
             node = _read_rare(m, g, source, errors)
         kids.append(node)
         if need and type(node) is not ErrorToken:
             top, kids, need = _settle(stack, node)
-    _close_at_eof(stack, len(text), errors)
-    return ParseResult(source, doc, errors)
+    return stop  # not reached: the last match is always the end of the text
 
 
 def _error_token(s: int, e: int, source: Source, message: str,
