@@ -696,33 +696,34 @@ def register_formatting(server: SpellLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
     @safe(list)
     async def on_format(ls: SpellLanguageServer, params: types.DocumentFormattingParams):
-        state = ls.texts.get(params.text_document.uri)
-        if state is None:
+        found = await ls.document(params.text_document.uri)
+        if found is None:
             return []
-        return text_edits(format_range(state.text, 0, len(state.text)), ls.positions_of(state))
+        doc, positions = found
+        return text_edits(format_range(doc.text, 0, len(doc.text), doc.parsed), positions)
 
     @server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING)
     @safe(list)
     async def on_format_range(ls: SpellLanguageServer,
                               params: types.DocumentRangeFormattingParams):
-        state = ls.texts.get(params.text_document.uri)
-        if state is None:
+        found = await ls.document(params.text_document.uri)
+        if found is None:
             return []
-        positions = ls.positions_of(state)
+        doc, positions = found
         start, end = positions.offset(params.range.start), positions.offset(params.range.end)
-        return text_edits(format_range(state.text, start, end), positions)
+        return text_edits(format_range(doc.text, start, end, doc.parsed), positions)
 
     @server.feature(types.TEXT_DOCUMENT_ON_TYPE_FORMATTING,
                     types.DocumentOnTypeFormattingOptions(first_trigger_character="\n",
                                                           more_trigger_character=[")", "]", "}"]))
     @safe(list)
     async def on_type(ls: SpellLanguageServer, params: types.DocumentOnTypeFormattingParams):
-        state = ls.texts.get(params.text_document.uri)
-        if state is None:
+        found = await ls.document(params.text_document.uri)
+        if found is None:
             return []
-        positions = ls.positions_of(state)
+        doc, positions = found
         offset = positions.offset(params.position)
-        return text_edits(format_on_type(state.text, offset, params.ch), positions)
+        return text_edits(format_on_type(doc.text, offset, params.ch, doc.parsed), positions)
 
 
 def text_edits(edits: list[tuple[int, int, str]], positions: Positions) -> list[types.TextEdit]:
