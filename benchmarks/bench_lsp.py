@@ -5,7 +5,8 @@ Usage: python benchmarks/bench_lsp.py [--edits N] [--requests N]
 
 For a dense 2,000-line program and a 2 MB agent transcript (inputs.py) it reports p50 and
 p99 of: didChange -> publishDiagnostics (a one-character edit, alternately inserted and
-removed), completion and hover (at symbols spread over the document), each with the
+removed, at the start of the do-block, where every later form moves, and again in the
+trailing expression at the end, where authors mostly type), completion and hover (at symbols spread over the document), each with the
 no-op server's round trip for the same message and the ratio to it; and the time of the
 `initialize` request, sent once the process answers a probe request (the time from
 process start to that answer, mostly imports, is shown too). Targets: diagnostics p50
@@ -152,18 +153,28 @@ def symbol_positions(text: str, count: int) -> list[types.Position]:
 
 
 def edit_position(text: str) -> types.Position:
-    """Just inside the wrapper's do-block, on its first line (a space there is harmless)."""
+    """Just inside the wrapper's do-block, on its first line (a space there is harmless):
+    the worst place for re-reading, as every later form moves."""
     return types.Position(line=0, character=text.index("(do ") + 4)
+
+
+def trailing_position(text: str) -> types.Position:
+    """Inside the last quoted form (the trailing expression), where authors mostly type."""
+    offset = text.rindex("'(") + 2
+    line = text.count("\n", 0, offset)
+    return types.Position(line=line, character=offset - (text.rfind("\n", 0, offset) + 1))
 
 
 async def measure(session: Session, text: str, edits: int, requests: int) -> dict:
     await session.open(text)
-    where = edit_position(text)
+    where, near_end = edit_position(text), trailing_position(text)
     diagnostics = [await session.change(where, i % 2 == 0) for i in range(edits)]
+    at_end = [await session.change(near_end, i % 2 == 0) for i in range(edits)]
     spots = symbol_positions(text, requests)
     completion = [await session.request("completion", p) for p in spots]
     hover = [await session.request("hover", p) for p in spots]
-    return {"diagnostics": diagnostics, "completion": completion, "hover": hover}
+    return {"diagnostics": diagnostics, "diag. at end": at_end, "completion": completion,
+            "hover": hover}
 
 
 async def run(edits: int, requests: int) -> None:
@@ -180,7 +191,7 @@ async def run(edits: int, requests: int) -> None:
     for name, text in inputs:
         mine = await measure(ours, text, edits, requests)
         base = await measure(floor, text, edits, requests)
-        for what in ("diagnostics", "completion", "hover"):
+        for what in ("diagnostics", "diag. at end", "completion", "hover"):
             p50, p99 = median(mine[what]), percentile(mine[what], 0.99)
             floor50 = median(base[what])
             target = next(((q, limit) for (n, w, q), limit in TARGETS.items()

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from spell_lsp.syntax.incremental import reparse
+from spell_lsp.syntax.positions import LineIndex
 from spell_lsp.syntax.reader import Branch, ErrorToken, FnLiteral, Node, Token, parse
 
 PIECES = ["(", ")", "[", "]", "{", "}", "#{", "#(", '"', "\\", "'", "`", "~", "~@", "@",
@@ -92,3 +93,14 @@ def test_old_versions_stay_readable_after_a_new_one_is_built():
     before = shape(old.tree, BASE)
     reparse(old, 10, 10, "(x")
     assert shape(old.tree, BASE) == before
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(st.sampled_from("ab\r\n\x0c"), max_size=30), st.data(),
+       st.text(st.sampled_from("x\r\n"), max_size=4))
+def test_line_index_after_an_edit_equals_a_fresh_one(text, data, insert):
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    new_text = text[:start] + insert + text[end:]
+    assert LineIndex(text).edited(start, end, insert, new_text).starts == \
+        LineIndex(new_text).starts

@@ -15,6 +15,7 @@ persist-in-macro, bare-quine-prompt.
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -435,7 +436,7 @@ def unbound_symbols(doc: "Document", index: ScopeIndex,
         if any(s <= use.start < e for s, e in spans):
             continue
         if candidates is None:
-            candidates = sorted(set(global_names()) | index.names)
+            candidates = tuple(sorted(set(global_names()) | index.names))
         later = _defined_later(index, use)
         if later is not None:
             line = doc.position(later.def_start)[0] + 1
@@ -445,7 +446,7 @@ def unbound_symbols(doc: "Document", index: ScopeIndex,
                 f"is unbound. Move the definition above this form.",
                 {"suggestions": [], "defined_at": later.def_start}))
             continue
-        suggestions = difflib.get_close_matches(use.name, candidates, n=3, cutoff=0.75)
+        suggestions = list(close_matches(use.name, candidates, 0.75))
         hint = (f" Did you mean {' or '.join(f'`{s}`' for s in suggestions)}?"
                 if suggestions else " Define it with (def ...) or check the spelling.")
         severity = ERROR if use.mode in (DO, UNQUOTED, TRAILING) else WARNING
@@ -453,6 +454,13 @@ def unbound_symbols(doc: "Document", index: ScopeIndex,
                               f"Unbound symbol: {use.name}.{hint}",
                               {"suggestions": suggestions}))
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def close_matches(name: str, candidates: tuple[str, ...], cutoff: float) -> tuple[str, ...]:
+    """Up to three "did you mean" names; cached, as every version of a document asks again
+    for the same names among the same candidates."""
+    return tuple(difflib.get_close_matches(name, candidates, n=3, cutoff=cutoff))
 
 
 def _defined_later(index: ScopeIndex, use: Use) -> Binding | None:
@@ -471,8 +479,7 @@ def namespace_members(index: ScopeIndex, config: Config,
         root, member = namespace_root(use.name)
         known = members(root)
         if known is not None and member not in known:
-            suggestions = [f"{root}/{m}" for m in
-                           difflib.get_close_matches(member, sorted(known), n=3, cutoff=0.6)]
+            suggestions = [f"{root}/{m}" for m in close_matches(member, tuple(sorted(known)), 0.6)]
             hint = (f" Did you mean {' or '.join(f'`{s}`' for s in suggestions)}?"
                     if suggestions else f" Run (!describe {root}) to list its functions.")
             out.append(Diagnostic(

@@ -25,19 +25,31 @@ def units(segment: str, encoding: str) -> int:
     return len(segment) + len(_ASTRAL.findall(segment))
 
 
+def is_simple(text: str, encoding: str) -> bool:
+    """Do the encoding's code units equal code points everywhere in `text`?"""
+    return (encoding == types.PositionEncodingKind.Utf32 or text.isascii()
+            or (encoding == types.PositionEncodingKind.Utf16 and _ASTRAL.search(text) is None))
+
+
 class Positions:
     """Converts between offsets and LSP positions for one text."""
 
     __slots__ = ("text", "lines", "encoding", "simple")
 
-    def __init__(self, text: str, lines: LineIndex, encoding: str) -> None:
+    def __init__(self, text: str, lines: LineIndex, encoding: str,
+                 simple: bool | None = None) -> None:
         self.text = text
         self.lines = lines
         self.encoding = encoding
         # Units equal code points: no conversion needed anywhere in the text.
-        self.simple = (encoding == types.PositionEncodingKind.Utf32 or text.isascii()
-                       or (encoding == types.PositionEncodingKind.Utf16
-                           and _ASTRAL.search(text) is None))
+        self.simple = is_simple(text, encoding) if simple is None else simple
+
+    def edited(self, start: int, end: int, inserted: str, text: str) -> "Positions":
+        """The conversion for `text`, this text with [start, end) replaced by `inserted`
+        (the line index is updated around the edit, not rebuilt)."""
+        simple = self.simple and is_simple(inserted, self.encoding) or None
+        return Positions(text, self.lines.edited(start, end, inserted, text), self.encoding,
+                         simple)
 
     def position(self, offset: int) -> types.Position:
         line, col = self.lines.position(offset)

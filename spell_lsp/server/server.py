@@ -149,6 +149,8 @@ class SpellLanguageServer(LanguageServer):
                 doc = self.parse_version(state)
             if state.positions is None:  # share the document's line index
                 state.positions = Positions(state.text, doc.parsed.source.lines, self.encoding)
+            else:  # or give it ours (updated edit by edit)
+                doc.parsed.source.share_lines(state.positions.lines)
             state.built = doc, state.positions
         return state.built
 
@@ -188,10 +190,11 @@ class SpellLanguageServer(LanguageServer):
         start = positions.offset(change.range.start)
         end = max(start, positions.offset(change.range.end))
         text = state.text[:start] + change.text + state.text[end:]
+        moved = positions.edited(start, end, change.text, text)
         base, edits = (state, ()) if state.built is not None else (state.base, state.edits)
         if base is None or len(edits) >= MAX_PENDING_EDITS:
-            return OpenText(state.uri, version, text)
-        return OpenText(state.uri, version, text, base=base,
+            return OpenText(state.uri, version, text, positions=moved)
+        return OpenText(state.uri, version, text, positions=moved, base=base,
                         edits=edits + ((start, end, change.text),))
 
     def closed_documents(self) -> list[tuple[Document, Positions]]:

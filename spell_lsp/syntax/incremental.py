@@ -161,16 +161,14 @@ def _rebuild(path: list[Branch], first: int, last: int, nodes: list[Node], delta
     later ones shifted by `delta`."""
     branch = path[-1]
     children = branch.children
-    for node in children[:first]:
-        _adopt(node, source)
+    _adopt(children[:first], source)
     fresh = _copy_branch(branch, delta, source,
                          children[:first] + nodes + [_shifted(c, delta, source)
                                                      for c in children[last:]])
     for parent in reversed(path[:-1]):
         siblings = parent.children
         index = next(i for i, c in enumerate(siblings) if c is branch)
-        for node in siblings[:index]:
-            _adopt(node, source)
+        _adopt(siblings[:index], source)
         branch = parent
         fresh = _copy_branch(parent, delta, source,
                              siblings[:index] + [fresh] + [_shifted(c, delta, source)
@@ -216,9 +214,12 @@ def _shifted(node: Node, delta: int, source: Source) -> Node:
     return copy
 
 
-def _adopt(node: Node, source: Source) -> None:
-    """Point a reused subtree at the new source (same text over its span)."""
-    node.source = source
-    if isinstance(node, Branch):
-        for child in node.children:
-            _adopt(child, source)
+def _adopt(nodes: list[Node], source: Source) -> None:
+    """Point reused subtrees at the new source (same text over their spans)."""
+    stack = nodes[:]
+    while stack:
+        node = stack.pop()
+        node.source = source
+        t = type(node)
+        if t is not Token and t is not ErrorToken:
+            stack += node.children  # type: ignore[attr-defined]

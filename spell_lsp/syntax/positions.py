@@ -7,7 +7,7 @@ recognises). The line-start table is built on first use, once per text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
@@ -32,6 +32,25 @@ class LineIndex:
             starts.extend(m.end() for m in _LINE_BREAK.finditer(self.text))
             self._starts = starts
         return starts
+
+    def edited(self, start: int, end: int, inserted: str, text: str) -> "LineIndex":
+        """The index of `text`, which is this text with [start, end) replaced by
+        `inserted`: line starts before the edit are kept, those after it shifted, and only
+        the edited stretch is scanned (one character either side, for CR LF pairs)."""
+        starts = self.starts
+        delta = len(text) - len(self.text)
+        kept = starts[:bisect_left(starts, start)] or [0]
+        stop = end + 1 + delta  # breaks ending after this lie wholly after the edit
+        for m in _LINE_BREAK.finditer(text, max(0, start - 1)):
+            if m.end() > stop:
+                break
+            if m.end() > kept[-1]:
+                kept.append(m.end())
+        first_after = bisect_right(starts, end + 1)
+        kept.extend(s + delta for s in starts[first_after:])
+        index = LineIndex(text)
+        index._starts = kept
+        return index
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, col) of `offset`, clamped to the text."""

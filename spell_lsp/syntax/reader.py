@@ -259,6 +259,11 @@ class Source:
             self._lines = LineIndex(self.text)
         return self._lines
 
+    def share_lines(self, lines: LineIndex) -> None:
+        """Use an index of the same text built elsewhere (unless one exists already)."""
+        if self._lines is None and lines.text is self.text:
+            self._lines = lines
+
     def position(self, offset: int) -> tuple[int, int]:
         """0-based (line, col) of an offset, columns in code points."""
         return self.lines.position(offset)
