@@ -44,6 +44,26 @@ def build_parser() -> argparse.ArgumentParser:
     trace_sub = trace.add_subparsers(dest="trace_command", required=True)
     show = trace_sub.add_parser("show", help="a readable per-turn summary of a journal")
     show.add_argument("journal", help="journal.jsonl of a run")
+    turns = trace_sub.add_parser("turns", help="agents, turns, effects and self-edits of a journal")
+    turns.add_argument("journal", help="journal.jsonl of a run")
+    turns.add_argument("--json", action="store_true", help="print JSON (editors read this)")
+    program = trace_sub.add_parser("program", help="the program text of one turn")
+    program.add_argument("journal", help="journal.jsonl of a run")
+    program.add_argument("--turn", type=int, required=True, help="turn number")
+    program.add_argument("--agent", default=":main", help="agent handle (default :main)")
+    edit = trace_sub.add_parser("edit", help="one self-edit of a turn as JSON (before/after)")
+    edit.add_argument("journal", help="journal.jsonl of a run")
+    edit.add_argument("--turn", type=int, required=True, help="turn number")
+    edit.add_argument("--agent", default=":main", help="agent handle (default :main)")
+    edit.add_argument("--index", type=int, default=-1,
+                      help="which self-edit of the turn, from 0 (default: the last)")
+
+    prompt = sub.add_parser("prompt", help="print the system prompt a run would send the model")
+    prompt.add_argument("file", nargs="?", help="program file; its folder is the workspace")
+    prompt.add_argument("--profile", help="agent profile from spell.toml")
+    prompt.add_argument("--model", help="model spec (decides the tool-call or prefill variant)")
+    prompt.add_argument("--workspace", help="folder to find spell.toml from (default: the "
+                        "program's, else the current one)")
 
     check = sub.add_parser("check", help="report problems in .spell files and folders")
     check.add_argument("paths", nargs="+", help="files or folders")
@@ -259,12 +279,42 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_trace(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .harness.trace_cli import trace_show
+    from .harness.trace_cli import trace_edit, trace_program, trace_show, trace_turns
+    if args.trace_command == "turns":
+        return trace_turns(args.journal, out, err, as_json=args.json)
+    if args.trace_command == "program":
+        return trace_program(args.journal, args.turn, args.agent, out, err)
+    if args.trace_command == "edit":
+        return trace_edit(args.journal, args.turn, args.agent, args.index, out, err)
     return trace_show(args.journal, out, err)
 
 
+def cmd_prompt(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print the system prompt a run of the file (or of a prompt in the workspace) gets:
+    the profile's base text, its effect namespaces and the model's answer channel."""
+    from .harness.config import ConfigError, resolve_profile
+    from .harness.journal import JournalError
+    from .harness.prompt import system_prompt
+    from .harness.run import EXIT_CONFIG
+    from .harness.session import namespace_infos
+    from .harness.transports import uses_prefill
+    program = Path(args.file) if args.file else None
+    workspace = Path(args.workspace) if args.workspace else (
+        program.parent if program is not None else Path.cwd())
+    try:
+        profile, _ = resolve_profile(workspace, args.profile)
+        model = args.model or profile.model or default_script(program)
+        prefill = uses_prefill(model or "", profile.mode, workspace=workspace)
+    except (ConfigError, JournalError, OSError, ValueError) as e:
+        print(f"error: {e}", file=err)
+        return EXIT_CONFIG
+    out.write(system_prompt(namespace_infos(profile.namespaces), prefill=prefill,
+                            base=profile.system_prompt))
+    return 0
+
+
 COMMANDS = {"eval": cmd_eval, "check": cmd_check, "lsp": cmd_lsp, "run": cmd_run,
-            "trace": cmd_trace, "dap": cmd_dap}
+            "trace": cmd_trace, "dap": cmd_dap, "prompt": cmd_prompt}
 
 
 def main(argv: list[str] | None = None) -> int:

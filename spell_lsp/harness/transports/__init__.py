@@ -19,6 +19,25 @@ DEFAULT_MODEL = "claude-sonnet-4-6"
 SPEC_FORMS = "script:FILE, anthropic:MODEL, anthropic-prefill:MODEL or replay:JOURNAL"
 
 
+ANTHROPIC_KINDS = ("anthropic", "anthropic-tc", "anthropic-prefill", "anthropic-pf")
+PREFILL_KINDS = ("anthropic-prefill", "anthropic-pf")
+
+
+def uses_prefill(spec: str, mode: str | None = None, *,
+                 workspace: str | Path | None = None) -> bool:
+    """Does the transport `spec` names continue an assistant prefill (which changes the
+    system prompt's answer channel)? Decided without contacting a model; `mode` is the
+    profile's Anthropic mode."""
+    kind = spec.partition(":")[0]
+    if kind in PREFILL_KINDS:
+        return True
+    if kind in ANTHROPIC_KINDS:
+        return mode == "prefill"
+    if kind == "replay":
+        return make_transport(spec, workspace=workspace).prefill
+    return False
+
+
 def make_transport(spec: str, *, workspace: str | Path | None = None,
                    journal_records: list[dict] | None = None, **options: Any) -> Transport:
     """The transport named by `spec`. `options` go to the Anthropic transport (mode,
@@ -29,11 +48,11 @@ def make_transport(spec: str, *, workspace: str | Path | None = None,
     if kind in ("script", "scripted"):
         from .scripted import ScriptedTransport
         return ScriptedTransport(_locate(arg, workspace, spec))
-    if kind in ("anthropic", "anthropic-tc", "anthropic-prefill", "anthropic-pf"):
+    if kind in ANTHROPIC_KINDS:
         from .anthropic import AnthropicTransport
         model = arg or options.pop("model", None) or DEFAULT_MODEL
         options.pop("model", None)     # a model named in the spec wins over the option
-        if kind in ("anthropic-prefill", "anthropic-pf"):
+        if kind in PREFILL_KINDS:
             options["mode"] = "prefill"
         return AnthropicTransport(model, **options)
     if kind == "replay":
@@ -57,4 +76,4 @@ def _locate(arg: str, workspace: str | Path | None, spec: str) -> Path:
 
 
 __all__ = ["DEFAULT_MODEL", "Response", "Transport", "TransportError", "Usage",
-           "make_transport"]
+           "make_transport", "uses_prefill"]
