@@ -166,7 +166,9 @@ class Adapter:
 
     def journal_opened(self, path: str, branch: Branch | None) -> None:
         self.journal = path
-        if branch is not None:
+        if branch is None:
+            self.writer.event("spell/run", {"journal": path})
+        else:
             self.writer.event("spell/branch", {"journal": path, "parent": branch.journal,
                                                "turn": branch.turn,
                                                "change": branch.describe()})

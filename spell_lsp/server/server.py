@@ -442,7 +442,9 @@ def register_language(server: SpellLanguageServer) -> None:
         offset = positions.offset(params.position)
         start, items = complete(doc, offset, ls.enabled_namespaces)
         replace = positions.range(start, offset)
-        return types.CompletionList(is_incomplete=False,
+        # Until the word has a `/`, typing one changes the answer (namespace members), and
+        # clients filter a complete list instead of asking again.
+        return types.CompletionList(is_incomplete="/" not in doc.text[start:offset],
                                     items=[completion_item(i, replace) for i in items])
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)

@@ -179,6 +179,8 @@ def test_disconnect_mid_run_leaves_a_readable_journal(dap, agent):
     dap.request("disconnect", {})
     assert dap.proc.wait(timeout=10) == 0
     journal = journal_of(program.parent)
+    # announced when the run began, so editors can read it while the run is live
+    assert [e["journal"] for e in dap.all_events("spell/run")] == [str(journal.path)]
     assert [t["turn"] for t in journal.turns()] == [0, 1, 2]
     assert [e["fn"] for e in journal.of_type("effect")] == ["io/read-lines"]
 

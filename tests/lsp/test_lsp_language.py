@@ -67,6 +67,17 @@ async def test_completion_items_carry_documentation_and_replace_the_prefix(clien
     assert persist.text_edit.new_text.startswith("(persist ${1:name}")
 
 
+async def test_completion_is_asked_again_until_the_word_has_a_namespace_part(client):
+    """Clients filter a complete list as the user types: before a `/` the answer must be
+    incomplete, or typing `io/` would never list the namespace's members."""
+    for marked, incomplete in [(W.format("(i|)"), True), (W.format("(io/re|)"), False)]:
+        text, (cur,) = split_cursors(marked)
+        uri = open_document(client, text)
+        result = await client.text_document_completion_async(types.CompletionParams(
+            text_document=doc_id(uri), position=position(text, cur)))
+        assert result.is_incomplete is incomplete
+
+
 HOVER_CASES = [
     # (marked source, text the hover must contain; None: no hover)
     (W.format('(strings/jo|in ", " [1 2])'), "separated by sep"),

@@ -115,6 +115,9 @@ export class RunModel {
           editKind: str(body.kind), summary: str(body.summary) });
         return true;
       }
+      case "spell/run":
+        this.origin = { ...this.origin, label: this.origin?.label ?? "run", journal: str(body.journal) || undefined };
+        return true;
       case "spell/branch":
         this.agents = [];
         this.origin = { ...this.origin, label: this.origin?.label ?? "run", journal: str(body.journal) || undefined };

@@ -65,6 +65,14 @@ test("an effect that failed shows its error", () => {
     '; :main turn 2, effect #3: io/slurp\n; 1.5 ms\n\n; call\n(io/slurp "x")\n\n; error\n"no such file: x"\n');
 });
 
+test("a run start remembers its journal and keeps the tree", () => {
+  const model = replay("hello-fork");
+  const turns = model.agents[0].turns.length;
+  assert.equal(model.applyEvent("spell/run", { journal: "/w/.spell/runs/a/journal.jsonl" }), true);
+  assert.equal(model.origin?.journal, "/w/.spell/runs/a/journal.jsonl");
+  assert.equal(model.agents[0].turns.length, turns);
+});
+
 test("a branch starts the tree over and remembers the new journal", () => {
   const model = replay("hello-fork");
   model.applyEvent("spell/branch", { journal: "/w/.spell/runs/b/journal.jsonl", parent: "/w/.spell/runs/a/journal.jsonl",
