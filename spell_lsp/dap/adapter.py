@@ -36,6 +36,7 @@ CAPABILITIES = {
     "supportsBreakpointLocationsRequest": True,
     "supportsRestartFrame": True,
     "supportsSetExpression": True,
+    "supportsExceptionInfoRequest": True,
     "exceptionBreakpointFilters": [
         {"filter": name, "label": label, "default": name == "uncaught"}
         for name, label in FILTERS.items()],
@@ -278,6 +279,7 @@ class Adapter:
         """The client's view moved in recorded history: a fresh stop there."""
         self.refs.clear()
         self.frames.clear()
+        self.debugger.last_exception = None
         self.writer.event("stopped", {"reason": "step", "threadId": 1,
                                       "allThreadsStopped": True, "description": description})
 
@@ -450,8 +452,22 @@ class Adapter:
             return form_frame.scope
         return turn.scope if turn is not None else {}
 
+    def on_exceptionInfo(self, request: dict, args: dict) -> None:
+        """What the last filter stop (self-edit, effect, model call, error) is about."""
+        stopped = self.debugger.last_exception
+        if stopped is None:
+            raise RequestError("the run is not stopped by an exception filter")
+        name, description, text = stopped
+        self.writer.response(request, {
+            "exceptionId": FILTERS[name], "description": description, "breakMode": "always",
+            "details": {"message": description, "stackTrace": text}})
+
     def on_scopes(self, request: dict, args: dict) -> None:
-        turn, form_frame = self.frames[args["frameId"]]
+        found = self.frames.get(args.get("frameId"))
+        if found is None:  # a frame of an earlier stop (clients may still ask for it)
+            self.writer.response(request, {"scopes": []})
+            return
+        turn, form_frame = found
         scope = form_frame.scope if form_frame is not None else turn.scope
         dbg = self.debugger
         bindings = {s.name if hasattr(s, "name") else str(s): v for s, v in scope.items()}

@@ -197,6 +197,7 @@ class Debugger:
         self.pause_requested = False
         self.step: tuple[str, int, int] | None = None   # (kind, turn level, depth)
         self.filters: set[str] = set()
+        self.last_exception: tuple[str, str, str] | None = None  # (filter, description, text)
         self.line_bps: dict[Any, list[Breakpoint]] = {}   # source key -> breakpoints
         self.function_bps: list[Breakpoint] = []
         self.data_bps: list[Breakpoint] = []              # on binding names
@@ -283,7 +284,7 @@ class Debugger:
         self.effects.append({"handle": e.handle, "turn": e.turn, "seq": e.seq, "fn": e.fn,
                              "form": e.form, "args": SVector(e.args)})
         if "effect" in self.filters:
-            self.stop("exception", f"Effect: {short(e.form, 80)}", e.form)
+            self.stop("exception", f"Effect: {short(e.form, 80)}", e.form, filter="effect")
 
     def on_EffectFinished(self, e: ev.EffectFinished) -> None:
         record = next((r for r in reversed(self.effects)
@@ -297,7 +298,8 @@ class Debugger:
     def on_ModelCallStarted(self, e: ev.ModelCallStarted) -> None:
         if "modelCall" in self.filters:
             what = "leaf model call" if e.leaf else f"model call for turn {e.turn}"
-            self.stop("exception", f"Model call: {what} of {e.handle}", short(e.prefix, 2000))
+            self.stop("exception", f"Model call: {what} of {e.handle}", short(e.prefix, 2000),
+                      filter="modelCall")
 
     def on_ModelCallFinished(self, e: ev.ModelCallFinished) -> None:
         self.model_turns += 0 if e.leaf else 1
@@ -314,15 +316,17 @@ class Debugger:
                                      "summary": summary})
         if "selfEdit" in self.filters:
             self.stop("exception", f"Self-edit ({e.kind}) in turn {e.turn}: {summary}",
-                      f"before:\n{e.before}\n\nafter:\n{e.after}")
+                      f"before:\n{e.before}\n\nafter:\n{e.after}", filter="selfEdit")
 
     def on_ErrorRecovered(self, e: ev.ErrorRecovered) -> None:
         if "error" in self.filters:
-            self.stop("exception", f"Recovered {e.kind} error (attempt {e.count})", e.error)
+            self.stop("exception", f"Recovered {e.kind} error (attempt {e.count})", e.error,
+                      filter="error")
 
     def on_RunEnded(self, e: ev.RunEnded) -> None:
         if e.error and "uncaught" in self.filters:
-            self.stop("exception", f"Uncaught error: {short(e.error, 120)}", e.error)
+            self.stop("exception", f"Uncaught error: {short(e.error, 120)}", e.error,
+                      filter="uncaught")
         for thread_id in self.threads.values():  # every agent's lifecycle ends with the run
             self.send("thread", {"reason": "exited", "threadId": thread_id})
 
@@ -392,10 +396,12 @@ class Debugger:
     # -- stopping and resuming ------------------------------------------------------------
 
     def stop(self, reason: str, description: str = "", text: str = "",
-             bp_id: int | None = None) -> None:
-        """Block the run thread until the client resumes (or leaves)."""
+             bp_id: int | None = None, filter: str | None = None) -> None:
+        """Block the run thread until the client resumes (or leaves); `filter` names the
+        exception filter that stopped it (for the exceptionInfo request)."""
         if self.stop_at is not None and reason != "restart":
             return  # a branch runs through the served turns to its stop without stopping
+        self.last_exception = (filter, description, text) if filter else None
         handle = self.turns[-1].version.handle if self.turns else MAIN
         with self.cond:
             self.paused = True

@@ -49,6 +49,10 @@ def test_self_edit_stop_shows_effects_then_runs_to_the_end(dap, agent):
     stop = dap.stopped()
     assert stop["reason"] == "exception" and "Self-edit (extend) in turn 1" in stop["description"]
     assert "after:" in stop["text"]
+    info = dap.ok("exceptionInfo", {"threadId": 1})  # what an editor's stop widget shows
+    assert info["exceptionId"] == "Self-edit" and info["breakMode"] == "always"
+    assert info["description"] == stop["description"]
+    assert "after:" in info["details"]["stackTrace"]
     frames = dap.ok("stackTrace", {"threadId": 1})["stackFrames"]
     assert [f["name"] for f in frames] == ["turn 1 of :main", "turn 0 of :main"]
     assert frames[0]["source"]["name"] == "main · turn 1"
@@ -73,6 +77,8 @@ def test_self_edit_stop_shows_effects_then_runs_to_the_end(dap, agent):
         dap.ok("stepBack", {"threadId": 1})
         description = dap.stopped()["description"]
     assert "recorded turn 0" in description
+    # a frame of an earlier stop (VS Code may still ask for it) has no scopes, no error
+    assert dap.ok("scopes", {"frameId": frames[0]["id"]})["scopes"] == []
     back = dap.ok("stackTrace", {"threadId": 1})["stackFrames"]
     assert [f["name"] for f in back] == ["turn 0 of :main"]
     assert variables(dap, scopes(dap, back[0]["id"])["Effects"]) == {}
