@@ -81,11 +81,12 @@ def namespace_doc(infos: list[NamespaceInfo]) -> str:
 
 
 def member_doc(info: NamespaceInfo, name: str) -> str:
-    """What `(!describe ns :name)` shows: the detail text, else the one-line doc."""
-    for f in info.functions:
-        if f.name == name:
-            return info.detail.get(name) or f.doc
-    return info.detail.get(name, "")
+    """What `(!describe ns :name)` shows, as Markdown: the detail text (plain text laid
+    out in columns, so kept preformatted), else the one-line doc."""
+    detail = info.detail.get(name)
+    if detail:
+        return f"```text\n{detail.strip()}\n```"
+    return next((f.doc for f in info.functions if f.name == name), "")
 
 
 def members(infos: list[NamespaceInfo]) -> dict[str, tuple[str, str, str]]:

@@ -74,5 +74,5 @@ def hover(doc: Document, offset: int, enabled: Iterable[str] | None = None
     if found is None:
         return None
     signature, text = found
-    head = f"```spell\n{signature}\n```\n\n" if signature and not text.startswith("```") else ""
+    head = f"```spell\n{signature}\n```\n\n" if signature and not text.startswith("```spell") else ""
     return Hover(head + text, tok.start, tok.end)

@@ -83,6 +83,9 @@ HOVER_CASES = [
     (W.format('(strings/jo|in ", " [1 2])'), "separated by sep"),
     (W.format('(str|ings/join ", " [1 2])'), "Mirrors clojure.string"),
     (W.format('(io/read-li|nes "a.txt")'), "io/read-lines"),
+    # the guide's column layout survives Markdown: the detail is preformatted
+    (W.format('(io/read-li|nes "a.txt")'),
+     "```text\n(io/read-lines path)\n(io/read-lines path start end)\n\n  path  "),
     (W.format("(ma|p inc [1])"), "Call f on each element"),
     (W.format("(def answer 42) (inc ans|wer)"), "(def answer 42)"),
     (W.format('(def msg-3 {:from :parent :body "do it"}) (str msg-|3)'),
