@@ -210,7 +210,18 @@ def _shifted(node: Node, delta: int, source: Source) -> Node:
     if t is FnLiteral:
         copy.max_arg = node.max_arg  # type: ignore[attr-defined]
         copy.rest = node.rest  # type: ignore[attr-defined]
-    copy.children = [_shifted(c, delta, source) for c in node.children]  # type: ignore
+    children = copy.children = []
+    for child in node.children:  # type: ignore[attr-defined]
+        if type(child) is Token:  # most nodes: copied here, without a call
+            leaf = _new(Token)
+            leaf.kind = child.kind
+            leaf.start = child.start + delta
+            leaf.end = child.end + delta
+            leaf.source = source
+            leaf.value = child.value
+            children.append(leaf)
+        else:
+            children.append(_shifted(child, delta, source))
     return copy
 
 
