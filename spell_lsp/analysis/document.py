@@ -27,6 +27,7 @@ class Document:
         self.uri = uri
         self.version = version
         self.parsed: ParseResult = parsed if parsed is not None else parse(text)
+        self.previous: Document | None = None  # an analysed earlier version (`edited`)
 
     def edited(self, edits: Iterable[tuple[int, int, str]], text: str,
                version: int | None = None) -> "Document":
@@ -35,7 +36,12 @@ class Document:
         parsed = self.parsed
         for start, end, inserted in edits:
             parsed = reparse(parsed, start, end, inserted)
-        return Document(text, self.uri, version, parsed if parsed.text == text else None)
+        if parsed.text != text:
+            return Document(text, self.uri, version)
+        doc = Document(text, self.uri, version, parsed)
+        if "scopes" in self.__dict__:  # analysed: the new version's analysis resumes it
+            doc.previous = self
+        return doc
 
     @property
     def tree(self) -> Branch:
@@ -90,4 +96,5 @@ class Document:
     def scopes(self) -> "ScopeIndex":
         """Bindings, references and call facts of the evaluated code (see `scopes.py`)."""
         from .scopes import analyse
-        return analyse(self)
+        previous, self.previous = self.previous, None  # one version back at most
+        return analyse(self, previous)

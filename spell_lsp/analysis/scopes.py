@@ -24,7 +24,7 @@ through calls), `dead` (anonymous function bodies and other code nothing is know
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..syntax.reader import (
@@ -139,6 +139,19 @@ class ScopeIndex:
     unbound: list[Use] = field(default_factory=list)
     evals: list[tuple[Node, str, dict]] = field(default_factory=list)  # (call, mode, env)
     findings: list[Diagnostic] = field(default_factory=list)
+    # Walk state kept for the next version of the document (see `Walker.resume`): names
+    # in function bodies and calls by name, resolved at the end of the walk; after each
+    # do-body form before the trailing expression, the form and the lengths of the lists.
+    deferred: list[tuple[int, int, str, str, Binding | None, bool]] = field(
+        default_factory=list)
+    pending: list[Call] = field(default_factory=list)
+    checkpoints: list[tuple[Node, tuple[int, ...]]] = field(default_factory=list)
+    scope_end: int = 0                # where do-level scopes end (the do-block's end)
+    wrapper: Node | None = None
+
+
+_RESUMED = ("bindings", "refs", "effects", "blocking", "calls", "ns_members", "unbound",
+            "evals", "findings", "deferred", "pending")  # the lists a checkpoint measures
 
 
 class Ctx:
@@ -207,13 +220,56 @@ class Walker:
         self.doc = doc
         self.index = ScopeIndex()
         self.current: dict[str, Binding] = {}   # do-level names bound so far
-        self.deferred: list[tuple[int, int, str, str, Binding | None, bool]] = []
-        self.pending: list[Call] = []           # calls in function bodies, by name
         self.ends: list[int] = []               # ends of the lists being walked
+        self.resumed = 0                        # do-body forms taken over (`resume`)
         self.scope_end = len(doc.text)
         program = doc.program
         if program.do_node is not None:
             self.scope_end = program.do_node.end
+        self.index.scope_end, self.index.wrapper = self.scope_end, program.wrapper
+
+    @property
+    def deferred(self) -> list[tuple[int, int, str, str, Binding | None, bool]]:
+        return self.index.deferred
+
+    @property
+    def pending(self) -> list[Call]:
+        return self.index.pending
+
+    # -- resuming from the previous version -----------------------------------------------
+
+    def resume(self, old: ScopeIndex, old_program) -> None:
+        """Take over the walk of the leading do-body forms the previous version of the
+        document shares with this one (the same nodes: the edit came after them).
+
+        Their facts are kept; bindings whose scope reaches the end of the do-block (or
+        of the wrapper) are copied with the new end, and the facts naming them follow."""
+        program = self.doc.program
+        if program.kind != PROGRAM or old_program.kind != PROGRAM \
+                or program.name is not old_program.name:
+            return
+        body, count = program.body, 0
+        for form, _ in old.checkpoints:
+            if count >= len(body) - 1 or body[count] is not form:
+                break
+            count += 1
+        if count == 0:
+            return
+        lengths = old.checkpoints[count - 1][1]
+        moved = {b: replace(b, scope_end=program.wrapper.end, value_node=program.wrapper,
+                            form=program.wrapper) if b.value_node is old.wrapper
+                 else replace(b, scope_end=self.scope_end)
+                 for b in old.bindings[:lengths[0]]
+                 if b.scope_end == old.scope_end or b.value_node is old.wrapper}
+        for name, size in zip(_RESUMED, lengths):
+            getattr(self.index, name).extend(_carry(name, getattr(old, name)[:size], moved))
+        for b in self.index.bindings:
+            self.index.names.add(b.name)
+            if b.top:
+                self.current[b.name] = b
+                self.index.top.setdefault(b.name, []).append(b)
+        self.index.checkpoints = old.checkpoints[:count]
+        self.resumed = count
 
     # -- bindings -------------------------------------------------------------------------
 
@@ -574,17 +630,19 @@ class Walker:
         return self.index
 
     def wrapper(self, program) -> None:
-        if program.name is not None:
+        if program.name is not None and not self.resumed:
             self.bind(program.name, "quine", None, program.name.end, program.wrapper.end,
                       program.wrapper, form=program.wrapper)
         ctx = Ctx(DO, top=True)
         trailing = program.trailing
-        for form in program.body:
+        index = self.index
+        for form in program.body[self.resumed:]:
             if form is trailing:
                 break
-            if form.kind == QUOTE:
-                continue  # inert history
-            self.expr(form, {}, ctx)
+            if form.kind != QUOTE:  # quoted: inert history
+                self.expr(form, {}, ctx)
+            index.checkpoints.append(
+                (form, tuple(len(getattr(index, name)) for name in _RESUMED)))
         if trailing is None:
             return
         if trailing.kind == QUOTE:
@@ -912,9 +970,39 @@ HANDLERS = {
 
 # -- queries -------------------------------------------------------------------------------
 
-def analyse(doc: "Document") -> ScopeIndex:
-    """The scope index of a document (use `doc.scopes`, which caches it)."""
-    return Walker(doc).run()
+def analyse(doc: "Document", previous: "Document | None" = None) -> ScopeIndex:
+    """The scope index of a document (use `doc.scopes`, which caches it); with the
+    previous version of the document (already analysed), the do-body forms before the
+    first edited one are not walked again."""
+    walker = Walker(doc)
+    if previous is not None:
+        walker.resume(previous.scopes, previous.program)
+    return walker.run()
+
+
+def _carry(name: str, facts: list, moved: dict[Binding, Binding]) -> list:
+    """Facts of the previous version, pointing at the moved bindings' copies."""
+    if not moved:
+        return facts
+    get = moved.get
+    if name == "bindings":
+        return [get(b, b) for b in facts]
+    if name == "refs":
+        return [r._replace(binding=get(r.binding, r.binding)) if r.binding in moved else r
+                for r in facts]
+    if name in ("effects", "blocking", "ns_members", "unbound"):
+        return [u._replace(owner=get(u.owner, u.owner)) if u.owner in moved else u
+                for u in facts]
+    if name in ("calls", "pending"):
+        return [c._replace(callee=get(c.callee, c.callee), owner=get(c.owner, c.owner))
+                if c.callee in moved or c.owner in moved else c for c in facts]
+    if name == "evals":
+        return [(node, mode, {k: get(b, b) for k, b in env.items()})
+                for node, mode, env in facts]
+    if name == "deferred":
+        return [(s, e, n, mode, get(owner, owner), quiet) if owner in moved
+                else (s, e, n, mode, owner, quiet) for s, e, n, mode, owner, quiet in facts]
+    return facts  # findings name no bindings
 
 
 def bindings(doc: "Document") -> list[Binding]:
